@@ -1,0 +1,34 @@
+# THADS Quảng Ngãi citizen bot. The FAQ and data are mounted as volumes so staff can edit
+# them without rebuilding; the token comes only from the environment at run time.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+COPY requirements.txt constraints.txt ./
+RUN pip install --no-cache-dir -r requirements.txt -c constraints.txt
+
+RUN useradd --create-home --uid 10001 bot \
+    && mkdir -p /app/data \
+    && chown 10001:10001 /app/data
+
+COPY --chown=10001:10001 bot/ ./bot/
+COPY --chown=10001:10001 faq/ ./faq/
+COPY --chown=10001:10001 config.yaml ./
+
+USER 10001
+
+# FAQ content (edited by staff) and writable state live outside the image.
+VOLUME ["/app/faq", "/app/data"]
+
+# Health: the configuration loads. It deliberately ignores FAQ mistakes: a broken FAQ file
+# must never get the container restarted (the bot keeps serving the last good version).
+HEALTHCHECK --interval=60s --timeout=10s --start-period=20s --retries=3 \
+    CMD ["python", "-m", "bot", "health"]
+
+ENTRYPOINT ["python", "-m", "bot"]
+CMD ["run"]

@@ -1,0 +1,1 @@
+"""THADS Quảng Ngãi citizen bot."""

@@ -1,0 +1,140 @@
+"""Command line: run the bot, ask questions, check the FAQ.
+
+    python -m bot                      run (Telegram with a token, else the local console)
+    python -m bot ask [--faq DIR] [--json] [QUESTION ...]
+    python -m bot faq check [DIR] [--strict]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.faq.check import CheckRules, check_faq
+from bot.faq.loader import load_faq
+from bot.faq.matcher import Matcher, MatchResult, Thresholds
+from bot.faq.model import Faq, fill_placeholders
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Bot hỏi đáp THADS Quảng Ngãi")
+    parser.add_argument("--config", type=Path, help="tệp cấu hình (mặc định $BOT_CONFIG hoặc config.yaml)")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="chạy bot (không có token: bảng điều khiển cục bộ)")
+    commands.add_parser("health", help="kiểm tra sức khỏe cho Docker: cấu hình đọc được")
+    ask = commands.add_parser("ask", help="trả lời câu hỏi (đối số, hoặc mỗi dòng của stdin)")
+    ask.add_argument("--faq", type=Path, help="thư mục câu hỏi (mặc định faq.dir trong cấu hình)")
+    ask.add_argument("--json", action="store_true", help="mỗi câu hỏi một dòng JSON")
+    ask.add_argument("questions", nargs="*")
+    faq = commands.add_parser("faq", help="công cụ cho người biên tập câu hỏi")
+    faq_commands = faq.add_subparsers(dest="faq_command", required=True)
+    check = faq_commands.add_parser("check", help="kiểm tra các tệp câu hỏi")
+    check.add_argument("dir", nargs="?", type=Path, help="thư mục (mặc định faq.dir trong cấu hình)")
+    check.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
+    return parser
+
+
+def build_matcher(settings: Settings, folder: Path | None = None) -> tuple[Faq, Matcher]:
+    """Load the FAQ leniently (usable entries only) and index it."""
+    faq, problems, _ = load_faq(folder or settings.faq.dir)
+    if problems:
+        log.warning("FAQ has %d problem(s); run `python -m bot faq check` for the list", len(problems))
+    m = settings.matching
+    return faq, Matcher(faq, Thresholds(m.confident_score, m.margin, m.suggest_score, m.max_suggestions))
+
+
+def _as_json(question: str, result: MatchResult) -> str:
+    suggestions = [c for c in result.candidates if c.entry_id != result.entry_id]
+    return json.dumps(
+        {
+            "question": question,
+            "match": result.entry_id,
+            "score": result.score,
+            "suggestions": [{"id": c.entry_id, "score": c.score} for c in suggestions],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _as_text(faq: Faq, settings: Settings, result: MatchResult) -> str:
+    values = settings.agency.placeholders()
+    if result.outcome == "answer" and result.entry_id:
+        entry = faq.entries[result.entry_id]
+        lines = [f"[{entry.id}, điểm {result.score:g}] {entry.question}", fill_placeholders(entry.answer, values)]
+        if entry.legal_basis:
+            lines.append("Căn cứ pháp lý: " + "; ".join(entry.legal_basis))
+        if entry.reviewed:
+            lines.append(f"Rà soát ngày {entry.reviewed:%d/%m/%Y}")
+        return "\n".join(lines)
+    if result.outcome == "suggest":
+        options = [f"  {n}. {faq.entries[c.entry_id].question} [{c.entry_id}, điểm {c.score:g}]"
+                   for n, c in enumerate(result.candidates, 1)]
+        return "Có phải bạn muốn hỏi:\n" + "\n".join(options)
+    return ("Xin lỗi, tôi chưa có câu trả lời cho câu hỏi này. "
+            f"Vui lòng liên hệ {settings.agency.name}, đường dây nóng {settings.agency.hotline}.")
+
+
+def _ask(settings: Settings, args: argparse.Namespace) -> int:
+    faq, matcher = build_matcher(settings, args.faq)
+    questions = args.questions or (line.rstrip("\n") for line in sys.stdin)
+    for question in questions:
+        if not question.strip():
+            continue
+        result = matcher.match(question)
+        print(_as_json(question, result) if args.json else _as_text(faq, settings, result) + "\n", flush=True)
+    return 0
+
+
+def _check(settings: Settings, args: argparse.Namespace) -> int:
+    f = settings.faq
+    rules = CheckRules(f.max_answer_chars, f.min_alternatives, f.review_max_age_days,
+                       f.near_duplicate_score, f.superseded_instruments, f.old_law_marker)
+    problems = check_faq(args.dir or f.dir, rules)
+    for problem in problems:
+        print(problem)
+    errors = sum(not p.warning for p in problems)
+    warnings = len(problems) - errors
+    print(f"Kết quả: {errors} lỗi, {warnings} cảnh báo.", file=sys.stderr)
+    return 1 if errors or (warnings and args.strict) else 0
+
+
+def _console(settings: Settings) -> int:
+    faq, matcher = build_matcher(settings)
+    print(f"Bot hỏi đáp thi hành án dân sự: {len(faq.entries)} câu hỏi. Gõ câu hỏi rồi Enter; Ctrl+D để thoát.")
+    for line in sys.stdin:
+        if line.strip():
+            print(_as_text(faq, settings, matcher.match(line)) + "\n", flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"Lỗi cấu hình (configuration error):\n{exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token URL
+    if args.command == "health":
+        print("ok")
+        return 0
+    if args.command == "ask":
+        return _ask(settings, args)
+    if args.command == "faq":
+        return _check(settings, args)
+    if settings.token:
+        print("Chế độ Telegram chưa có trong phiên bản này; hãy bỏ TELEGRAM_BOT_TOKEN để dùng bảng điều khiển.",
+              file=sys.stderr)
+        return 2
+    return _console(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""Typed settings from config.yaml and the environment: the only reader of both."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+BASE_URL_ENV = "TELEGRAM_API_BASE_URL"
+CONFIG_ENV = "BOT_CONFIG"
+
+
+class ConfigError(Exception):
+    """The configuration file is missing, unreadable or invalid; the message names the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgencySettings(_Section):
+    name: str = "[Tên cơ quan THADS tỉnh Quảng Ngãi — cơ quan cập nhật]"
+    hotline: str = "[Số đường dây nóng — cơ quan cập nhật]"
+    address: str = "[Địa chỉ trụ sở — cơ quan cập nhật]"
+    office_hours: str = "[Giờ tiếp công dân — cơ quan cập nhật]"
+    website: str = "[Trang thông tin điện tử — cơ quan cập nhật]"
+
+    def placeholders(self) -> dict[str, str]:
+        """Values for the {placeholders} FAQ answers may contain."""
+        return {
+            "agency_name": self.name,
+            "hotline": self.hotline,
+            "address": self.address,
+            "office_hours": self.office_hours,
+            "website": self.website,
+        }
+
+
+class TelegramSettings(_Section):
+    api_base_url: str = Field("https://api.telegram.org/bot", pattern=r"^https?://\S+$")
+
+
+class FaqSettings(_Section):
+    dir: Path = Path("faq")
+    max_answer_chars: int = Field(3000, ge=200, le=3800)
+    min_alternatives: int = Field(4, ge=0)
+    review_max_age_days: int = Field(365, ge=1)
+    near_duplicate_score: float = Field(90, gt=0, le=100)
+    superseded_instruments: tuple[str, ...] = ("26/2008/QH12", "64/2014/QH13")
+    old_law_marker: str = Field("luật cũ", min_length=1)
+
+
+class MatchingSettings(_Section):
+    confident_score: float = Field(62, gt=0, le=100)
+    margin: float = Field(6, ge=0, le=100)
+    suggest_score: float = Field(42, gt=0, le=100)
+    max_suggestions: int = Field(3, ge=1, le=5)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MatchingSettings:
+        if self.suggest_score > self.confident_score:
+            raise ValueError("suggest_score must not exceed confident_score")
+        return self
+
+
+class LoggingSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(_Section):
+    agency: AgencySettings = AgencySettings()
+    telegram: TelegramSettings = TelegramSettings()
+    faq: FaqSettings = FaqSettings()
+    matching: MatchingSettings = MatchingSettings()
+    logging: LoggingSettings = LoggingSettings()
+    # Secrets: never read from the file, only from the environment.
+    token: str | None = Field(None, exclude=True)
+    source: Path | None = Field(None, exclude=True)
+
+
+def _describe(error: ValidationError, source: Path) -> str:
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "(gốc)"
+        unknown = item["type"] == "extra_forbidden"
+        message = "khóa không được hỗ trợ (unknown key)" if unknown else item["msg"]
+        lines.append(f"{source}: {key}: {message}")
+    return "\n".join(lines)
+
+
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Read, validate and resolve the configuration.
+
+    Args:
+        path: the YAML file; defaults to $BOT_CONFIG, then the repository's config.yaml.
+        environ: the environment to read secrets and overrides from (default os.environ).
+
+    Raises:
+        ConfigError: with one line per problem, each naming the key.
+    """
+    env = os.environ if environ is None else environ
+    source = Path(path or env.get(CONFIG_ENV) or DEFAULT_CONFIG).resolve()
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"{source}: không đọc được tệp cấu hình ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark else str(source)
+        raise ConfigError(f"{where}: YAML không hợp lệ: {getattr(exc, 'problem', None) or exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: tệp cấu hình phải là một bảng khóa: giá trị")
+    for secret in ("token", "bot_token"):
+        if secret in raw or secret in (raw.get("telegram") or {}):
+            raise ConfigError(
+                f"{source}: {secret}: không ghi token vào tệp cấu hình; "
+                f"hãy đặt biến môi trường {TOKEN_ENV} (secrets only from the environment)"
+            )
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source)) from exc
+    faq_dir = settings.faq.dir if settings.faq.dir.is_absolute() else source.parent / settings.faq.dir
+    telegram = settings.telegram
+    if env.get(BASE_URL_ENV):
+        try:
+            telegram = TelegramSettings(api_base_url=env[BASE_URL_ENV])
+        except ValidationError as exc:
+            raise ConfigError(f"{BASE_URL_ENV}: không phải một URL http(s) hợp lệ") from exc
+    return settings.model_copy(
+        update={
+            "faq": settings.faq.model_copy(update={"dir": faq_dir}),
+            "telegram": telegram,
+            "token": env.get(TOKEN_ENV) or None,
+            "source": source,
+        }
+    )

@@ -1,0 +1,1 @@
+"""FAQ content: model, loading, validation, Vietnamese normalisation and matching (no Telegram)."""

@@ -1,0 +1,108 @@
+"""`faq check`: every problem communications staff should fix, as `file:line: message`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from bot.faq.loader import load_faq
+from bot.faq.model import PLACEHOLDER, Entry, Faq
+from bot.faq.normalize import Normalizer, fold
+from bot.faq.yamlfile import Problem
+
+PLACEHOLDERS = frozenset({"agency_name", "hotline", "address", "office_hours", "website"})
+
+
+@dataclass(frozen=True)
+class CheckRules:
+    """The limits `faq check` applies (from config.yaml's `faq` section)."""
+
+    max_answer_chars: int = 3000
+    min_alternatives: int = 4
+    review_max_age_days: int = 365
+    near_duplicate_score: float = 90
+    superseded_instruments: tuple[str, ...] = ("26/2008/QH12", "64/2014/QH13")
+    old_law_marker: str = "luật cũ"
+
+
+def _answer_problems(entry: Entry, rules: CheckRules) -> list[tuple[str, str]]:
+    found = []
+    answers = [("answer", entry.answer)] + ([("en", entry.en.answer)] if entry.en else [])
+    for key, text in answers:
+        name = "answer" if key == "answer" else "en.answer"
+        if len(text) > rules.max_answer_chars:
+            limit = rules.max_answer_chars
+            found.append((key, f"'{entry.id}': {name} dài {len(text)} ký tự, quá {limit}; hãy rút gọn"))
+        for unknown in sorted(set(PLACEHOLDER.findall(text)) - PLACEHOLDERS):
+            allowed = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
+            found.append((key, f"'{entry.id}': {name} dùng chỗ trống không có {{{unknown}}}; chỉ dùng {allowed}"))
+    return found
+
+
+def _legal_problems(entry: Entry, rules: CheckRules) -> list[tuple[str, str]]:
+    found = []
+    marker = fold(rules.old_law_marker)
+    for index, citation in enumerate(entry.legal_basis):
+        folded = fold(citation)
+        for instrument in rules.superseded_instruments:
+            if fold(instrument) in folded and marker not in folded:
+                found.append((f"legal_basis.{index}",
+                              f"'{entry.id}': căn cứ '{citation}' dẫn văn bản đã hết hiệu lực ({instrument}) "
+                              f"mà không ghi '{rules.old_law_marker}'"))
+                break
+    return found
+
+
+def _near_duplicates(faq: Faq, rules: CheckRules) -> list[tuple[str, str, str]]:
+    """Alternatives that read like another entry's question: (entry id, field, message)."""
+    normalizer = Normalizer(faq.synonyms)
+    ids = list(faq.entries)
+    questions = [" ".join(normalizer.tokens(faq.entries[i].question)) for i in ids]
+    found = []
+    for entry in faq.entries.values():
+        for position, alternative in enumerate(entry.alternatives):
+            text = " ".join(normalizer.tokens(alternative))
+            hits = process.extract(
+                text, questions, scorer=fuzz.token_sort_ratio, processor=None,
+                score_cutoff=rules.near_duplicate_score, limit=3,
+            )
+            for _, score, index in hits:
+                other = ids[index]
+                if other != entry.id:
+                    message = (f"'{entry.id}': câu hỏi phụ \"{alternative}\" gần trùng câu hỏi chính "
+                               f"của '{other}' (điểm {score:.0f}); hai mục sẽ tranh nhau")
+                    found.append((entry.id, f"alternatives.{position}", message))
+    return found
+
+
+def check_faq(folder: Path, rules: CheckRules, today: dt.date | None = None) -> list[Problem]:
+    """Validate a FAQ folder: syntax, fields, ids, links, lengths, overlaps, review dates, citations."""
+    faq, problems, where = load_faq(folder)
+    today = today or dt.date.today()
+
+    def add(entry_id: str, message: str, key: str = "", warning: bool = False) -> None:
+        source = where[entry_id]
+        problems.append(Problem(source.file, source.line_of(key), message, warning))
+
+    for entry in faq.entries.values():
+        if len(entry.alternatives) < rules.min_alternatives:
+            add(entry.id, f"'{entry.id}': cần ít nhất {rules.min_alternatives} câu hỏi phụ (alternatives), "
+                          f"hiện có {len(entry.alternatives)}", "alternatives")
+        for index, related in enumerate(entry.related):
+            if related not in faq.entries:
+                add(entry.id, f"'{entry.id}': related nhắc đến '{related}' nhưng không có mục nào có id này",
+                    f"related.{index}")
+        for key, message in _answer_problems(entry, rules) + _legal_problems(entry, rules):
+            add(entry.id, message, key)
+        if entry.reviewed and (today - entry.reviewed).days > rules.review_max_age_days:
+            add(entry.id, f"'{entry.id}': rà soát lần cuối {entry.reviewed:%d/%m/%Y}, đã quá "
+                          f"{rules.review_max_age_days} ngày; hãy đối chiếu lại với luật hiện hành",
+                "reviewed", warning=True)
+        if entry.reviewed and entry.reviewed > today:
+            add(entry.id, f"'{entry.id}': ngày rà soát {entry.reviewed:%d/%m/%Y} nằm trong tương lai", "reviewed")
+    for entry_id, key, message in _near_duplicates(faq, rules):
+        add(entry_id, message, key)
+    return sorted(problems, key=lambda p: (p.file, p.line, p.message))

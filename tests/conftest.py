@@ -1,0 +1,25 @@
+"""Shared fixtures: the repository's real FAQ and configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, load_settings
+from bot.faq.loader import load_faq
+from bot.faq.matcher import Matcher, Thresholds
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return load_settings(ROOT / "config.yaml", environ={})
+
+
+@pytest.fixture(scope="session")
+def matcher(settings: Settings) -> Matcher:
+    faq, _, _ = load_faq(settings.faq.dir)
+    m = settings.matching
+    return Matcher(faq, Thresholds(m.confident_score, m.margin, m.suggest_score, m.max_suggestions))

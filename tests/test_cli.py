@@ -1,0 +1,76 @@
+"""The command line, run as a real process the way staff and evaluators use it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k not in {"TELEGRAM_BOT_TOKEN", "BOT_CONFIG"}}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
+        env={**environ, **(env or {})}, timeout=120, check=False,
+    )
+
+
+def test_ask_json_reads_one_question_per_line() -> None:
+    done = bot("ask", "--json", stdin="Nộp tiền thi hành án ở đâu?\n\nthoi tiet hom nay the nao\n")
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [row["question"] for row in rows] == ["Nộp tiền thi hành án ở đâu?", "thoi tiet hom nay the nao"]
+    assert rows[0]["match"] == "noi-nop-tien"
+    assert rows[1]["match"] is None
+    for row in rows:
+        assert set(row) == {"question", "match", "score", "suggestions"}
+        assert isinstance(row["score"], float | int)
+        assert all(set(s) == {"id", "score"} for s in row["suggestions"])
+
+
+def test_ask_on_a_minimal_foreign_faq(tmp_path: Path) -> None:
+    (tmp_path / "any.yaml").write_text(
+        "- id: mot\n  question: Giờ làm việc của thư viện?\n  answer: Từ 8 giờ.\n"
+        "- id: hai\n  question: Mượn sách cần thẻ gì?\n  answer: Thẻ bạn đọc.\n"
+        "- id: ba\n  question: Thư viện có wifi không?\n  answer: Có.\n",
+        encoding="utf-8",
+    )
+    done = bot("ask", "--faq", str(tmp_path), "--json", "muon sach can the j", "gio lam viec thu vien")
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["match"] for line in done.stdout.splitlines()] == ["hai", "mot"]
+
+
+def test_ask_plain_text_shows_answer_and_legal_basis() -> None:
+    done = bot("ask", "thời hạn tự nguyện thi hành án là bao lâu")
+    assert done.returncode == 0, done.stderr
+    assert "Căn cứ pháp lý:" in done.stdout
+    assert "Rà soát ngày" in done.stdout
+
+
+def test_faq_check_passes_on_shipped_faq_and_fails_on_broken(tmp_path: Path) -> None:
+    assert bot("faq", "check").returncode == 0
+    (tmp_path / "hong.yaml").write_text("category: {id: x, title: X}\nentries:\n  - id: a\n    question: [\n",
+                                        encoding="utf-8")
+    done = bot("faq", "check", str(tmp_path))
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"{tmp_path}/hong.yaml:5: lỗi: lỗi cú pháp YAML")
+    assert "Kết quả: 1 lỗi" in done.stderr
+
+
+def test_bad_configuration_exits_naming_the_key(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("matching:\n  margn: 5\n", encoding="utf-8")
+    done = bot("--config", str(config), "ask", "x")
+    assert done.returncode == 2
+    assert "matching.margn: khóa không được hỗ trợ" in done.stderr
+
+
+def test_console_without_token_answers_from_stdin() -> None:
+    done = bot(stdin="có được trả góp không\n")
+    assert done.returncode == 0, done.stderr
+    assert "câu hỏi" in done.stdout.splitlines()[0]
+    assert "tra-gop" in done.stdout
