@@ -46,7 +46,7 @@ def build_matcher(settings: Settings, folder: Path | None = None) -> tuple[Faq, 
     if problems:
         log.warning("FAQ has %d problem(s); run `python -m bot faq check` for the list", len(problems))
     m = settings.matching
-    return faq, Matcher(faq, Thresholds(m.confident_score, m.margin, m.suggest_score, m.max_suggestions))
+    return faq, Matcher(faq, Thresholds(**m.model_dump()))
 
 
 def _as_json(question: str, result: MatchResult) -> str:

@@ -56,9 +56,10 @@ class FaqSettings(_Section):
 
 
 class MatchingSettings(_Section):
-    confident_score: float = Field(62, gt=0, le=100)
-    margin: float = Field(6, ge=0, le=100)
-    suggest_score: float = Field(42, gt=0, le=100)
+    confident_score: float = Field(74, gt=0, le=100)
+    margin: float = Field(22, ge=0, le=100)
+    score_margin: float = Field(15, ge=0, le=100)
+    suggest_score: float = Field(48, gt=0, le=100)
     max_suggestions: int = Field(3, ge=1, le=5)
 
     @model_validator(mode="after")

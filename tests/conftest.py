@@ -22,4 +22,4 @@ def settings() -> Settings:
 def matcher(settings: Settings) -> Matcher:
     faq, _, _ = load_faq(settings.faq.dir)
     m = settings.matching
-    return Matcher(faq, Thresholds(m.confident_score, m.margin, m.suggest_score, m.max_suggestions))
+    return Matcher(faq, Thresholds(**m.model_dump()))

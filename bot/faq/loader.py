@@ -164,7 +164,7 @@ def _label(path: Path) -> str:
 
 
 def read_synonyms(path: Path) -> tuple[Synonyms, list[Problem]]:
-    """Read a synonyms file: `abbreviations` (short: full), `synonyms` (groups), `filler`."""
+    """Read a synonyms file: `abbreviations` (short: full), `synonyms` (groups), `filler`, `terms`."""
     label = _label(path)
     data, problems = read_yaml(path, label)
     if data is None:
@@ -172,7 +172,7 @@ def read_synonyms(path: Path) -> tuple[Synonyms, list[Problem]]:
     if not isinstance(data, LineDict):
         return Synonyms(), [*problems, Problem(label, 1, "tệp phải có các mục abbreviations, synonyms, filler")]
     replace: dict[str, str] = {}
-    for key in data.keys() - {"abbreviations", "synonyms", "filler"}:
+    for key in data.keys() - {"abbreviations", "synonyms", "filler", "terms"}:
         problems.append(Problem(label, data.line_of(key), f"khóa '{key}' không được hỗ trợ"))
     abbreviations = data.get("abbreviations") or LineDict()
     if not isinstance(abbreviations, LineDict):
@@ -192,11 +192,14 @@ def read_synonyms(path: Path) -> tuple[Synonyms, list[Problem]]:
             problems.append(Problem(label, line, "mỗi nhóm đồng nghĩa cần ít nhất 2 từ, từ đầu tiên là dạng chuẩn"))
             continue
         replace.update({word: words[0] for word in words[1:]})
-    filler = data.get("filler") or []
-    if not isinstance(filler, list):
-        problems.append(Problem(label, data.line_of("filler"), "'filler' phải là một danh sách"))
-        filler = []
-    return Synonyms(replace, tuple(str(item) for item in filler)), problems
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("filler", "terms"):
+        items = data.get(key) or []
+        if not isinstance(items, list):
+            problems.append(Problem(label, data.line_of(key), f"'{key}' phải là một danh sách"))
+            items = []
+        lists[key] = tuple(str(item) for item in items)
+    return Synonyms(replace, lists["filler"], lists["terms"]), problems
 
 
 def load_faq(folder: Path) -> tuple[Faq, list[Problem], dict[str, Source]]:

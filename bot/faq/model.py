@@ -51,14 +51,20 @@ class Category:
 
 @dataclass(frozen=True)
 class Synonyms:
-    """Staff-edited vocabulary: phrase -> canonical phrase, and filler phrases to ignore."""
+    """Staff-edited vocabulary: phrase -> canonical phrase, filler phrases to ignore, and terms
+    (multi-word phrases matched only as a whole, such as "người phải thi hành án")."""
 
     replace: dict[str, str] = field(default_factory=dict)
     filler: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
 
     def merged(self, other: Synonyms) -> Synonyms:
         """These synonyms with `other`'s on top (other wins on the same phrase)."""
-        return Synonyms({**self.replace, **other.replace}, tuple(dict.fromkeys(self.filler + other.filler)))
+        return Synonyms(
+            {**self.replace, **other.replace},
+            tuple(dict.fromkeys(self.filler + other.filler)),
+            tuple(dict.fromkeys(self.terms + other.terms)),
+        )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from bot.faq.model import Synonyms
 
@@ -20,13 +19,27 @@ _TELEX_TONE = re.compile(r"(?<=[aeiouy])([sfrxj])$|(?<=[aeiouy][a-z])([sfrxj])$|
 _TELEX_MARKS = (("dd", "d"), ("aa", "a"), ("aw", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"), ("uw", "u"), ("w", "u"))
 
 
-@lru_cache(maxsize=65536)
+class _FoldTable(dict[int, str]):
+    """str.translate table built lazily, one character at a time: compatibility forms unified
+    (NFKD: full-width letters, ligatures), case folded, combining marks dropped, đ -> d."""
+
+    def __missing__(self, code: int) -> str:
+        char = unicodedata.normalize("NFKD", chr(code)).casefold()
+        folded = "".join(c for c in char if not unicodedata.combining(c)).replace("đ", "d").replace("ð", "d")
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
-    """Lower-case ASCII form of `text`: no diacritics, đ -> d, compatibility forms unified."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(char for char in text if unicodedata.category(char) != "Mn")
-    return text.replace("đ", "d").replace("ð", "d")
+    """Lower-case ASCII form of `text`: no diacritics, đ -> d, compatibility forms unified.
+
+    Works character by character, so NFC and NFD input (and old or new tone placement) fold
+    to the same string.
+    """
+    return text.translate(_FOLD)
 
 
 def syllables(text: str) -> list[str]:
@@ -46,6 +59,11 @@ def telex_variants(token: str) -> list[str]:
     return [variant for variant in dict.fromkeys(variants) if variant and variant != token]
 
 
+def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
+    size = len(inner)
+    return 0 < size < len(outer) and any(outer[i : i + size] == inner for i in range(len(outer) - size + 1))
+
+
 class Normalizer:
     """Turns text into matching tokens using one set of synonyms; immutable once built."""
 
@@ -59,7 +77,23 @@ class Normalizer:
             key = tuple(syllables(phrase))
             if key:
                 self._replace[key] = ()
-        self._longest = max((len(key) for key in self._replace), default=0)
+        # A term becomes one token, so "người phải thi hành án" shares nothing with "người được...".
+        for phrase in synonyms.terms:
+            key = tuple(syllables(phrase))
+            if len(key) > 1:
+                compound = ("_".join(key),)
+                self._replace = {k: (compound if v == key else v) for k, v in self._replace.items()}
+                self._replace[key] = compound
+        # A canonical form that contains a shorter rewritten phrase maps to itself, so "khấu trừ"
+        # is not expanded again by the rule for "trừ".
+        for target in set(self._replace.values()):
+            if any(_contains(target, key) for key in self._replace if key != target):
+                self._replace.setdefault(target, target)
+        # For each first syllable, the lengths of the phrases starting with it, longest first.
+        lengths: dict[str, set[int]] = {}
+        for key in self._replace:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._starts = {token: sorted(sizes, reverse=True) for token, sizes in lengths.items()}
 
     def known_phrases(self) -> list[tuple[str, ...]]:
         """Every phrase this normaliser rewrites or drops, as folded syllables."""
@@ -67,12 +101,12 @@ class Normalizer:
 
     def rewrite(self, tokens: list[str]) -> list[str]:
         """Expand synonyms and drop filler, longest phrase first, left to right."""
-        if not self._longest:
+        if self._starts.keys().isdisjoint(tokens):
             return tokens
         result: list[str] = []
-        index = 0
-        while index < len(tokens):
-            for size in range(min(self._longest, len(tokens) - index), 0, -1):
+        index, count = 0, len(tokens)
+        while index < count:
+            for size in self._starts.get(tokens[index], ()):
                 replacement = self._replace.get(tuple(tokens[index : index + size]))
                 if replacement is not None:
                     result.extend(replacement)

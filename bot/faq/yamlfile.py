@@ -43,7 +43,11 @@ class LineList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when available (it is in the PyYAML wheels): ten times faster on big FAQs.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
     duplicate_keys: list[tuple[int, str]]
     bad_values: list[tuple[int, str]]
 
