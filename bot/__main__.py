@@ -1,6 +1,7 @@
 """Command line: run the bot, ask questions, check the FAQ.
 
     python -m bot                      run (Telegram with a token, else the local console)
+    python -m bot console              the local console, explicitly
     python -m bot ask [--faq DIR] [--json] [QUESTION ...]
     python -m bot faq check [DIR] [--strict]
 """
@@ -8,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
@@ -15,9 +17,9 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.faq.check import CheckRules, check_faq
-from bot.faq.loader import load_faq
-from bot.faq.matcher import Matcher, MatchResult, Thresholds
+from bot.faq.matcher import MatchResult
 from bot.faq.model import Faq, fill_placeholders
+from bot.knowledge import load_knowledge
 
 log = logging.getLogger("bot")
 
@@ -27,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, help="tệp cấu hình (mặc định $BOT_CONFIG hoặc config.yaml)")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="chạy bot (không có token: bảng điều khiển cục bộ)")
+    commands.add_parser("console", help="bảng điều khiển cục bộ, như bot Telegram")
     commands.add_parser("health", help="kiểm tra sức khỏe cho Docker: cấu hình đọc được")
     ask = commands.add_parser("ask", help="trả lời câu hỏi (đối số, hoặc mỗi dòng của stdin)")
     ask.add_argument("--faq", type=Path, help="thư mục câu hỏi (mặc định faq.dir trong cấu hình)")
@@ -38,15 +41,6 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("dir", nargs="?", type=Path, help="thư mục (mặc định faq.dir trong cấu hình)")
     check.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
     return parser
-
-
-def build_matcher(settings: Settings, folder: Path | None = None) -> tuple[Faq, Matcher]:
-    """Load the FAQ leniently (usable entries only) and index it."""
-    faq, problems, _ = load_faq(folder or settings.faq.dir)
-    if problems:
-        log.warning("FAQ has %d problem(s); run `python -m bot faq check` for the list", len(problems))
-    m = settings.matching
-    return faq, Matcher(faq, Thresholds(**m.model_dump()))
 
 
 def _as_json(question: str, result: MatchResult) -> str:
@@ -81,7 +75,8 @@ def _as_text(faq: Faq, settings: Settings, result: MatchResult) -> str:
 
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
-    faq, matcher = build_matcher(settings, args.faq)
+    knowledge = load_knowledge(args.faq or settings.faq.dir, settings.matching)
+    faq, matcher = knowledge.faq, knowledge.matcher
     questions = args.questions or (line.rstrip("\n") for line in sys.stdin)
     for question in questions:
         if not question.strip():
@@ -104,12 +99,16 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if errors or (warnings and args.strict) else 0
 
 
-def _console(settings: Settings) -> int:
-    faq, matcher = build_matcher(settings)
-    print(f"Bot hỏi đáp thi hành án dân sự: {len(faq.entries)} câu hỏi. Gõ câu hỏi rồi Enter; Ctrl+D để thoát.")
-    for line in sys.stdin:
-        if line.strip():
-            print(_as_text(faq, settings, matcher.match(line)) + "\n", flush=True)
+def _serve(settings: Settings, console: bool) -> int:
+    if settings.token and not console:
+        from bot.app import run
+
+        log.info("starting the Telegram bot (%s mode)", settings.telegram.mode)
+        run(settings)
+        return 0
+    from bot.console import run_console
+
+    asyncio.run(run_console(settings, sys.stdin, sys.stdout))
     return 0
 
 
@@ -129,11 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         return _ask(settings, args)
     if args.command == "faq":
         return _check(settings, args)
-    if settings.token:
-        print("Chế độ Telegram chưa có trong phiên bản này; hãy bỏ TELEGRAM_BOT_TOKEN để dùng bảng điều khiển.",
-              file=sys.stderr)
-        return 2
-    return _console(settings)
+    return _serve(settings, console=args.command == "console")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 BASE_URL_ENV = "TELEGRAM_API_BASE_URL"
+WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 CONFIG_ENV = "BOT_CONFIG"
 
 
@@ -41,8 +43,23 @@ class AgencySettings(_Section):
         }
 
 
+class WebhookSettings(_Section):
+    listen: str = "0.0.0.0"
+    port: int = Field(8443, ge=1, le=65535)
+    path: str = Field("telegram", pattern=r"^[A-Za-z0-9_\-/]*$")
+    url: str = Field("", pattern=r"^(https?://\S+)?$")
+
+
 class TelegramSettings(_Section):
     api_base_url: str = Field("https://api.telegram.org/bot", pattern=r"^https?://\S+$")
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook: WebhookSettings = WebhookSettings()
+    # Seconds to keep retrying a reply while Telegram answers 5xx or the network is down.
+    retry_seconds: float = Field(60, ge=0, le=3600)
+
+
+class StateSettings(_Section):
+    path: Path = Path("var/state.sqlite3")
 
 
 class FaqSettings(_Section):
@@ -78,9 +95,11 @@ class Settings(_Section):
     telegram: TelegramSettings = TelegramSettings()
     faq: FaqSettings = FaqSettings()
     matching: MatchingSettings = MatchingSettings()
+    state: StateSettings = StateSettings()
     logging: LoggingSettings = LoggingSettings()
     # Secrets: never read from the file, only from the environment.
     token: str | None = Field(None, exclude=True)
+    webhook_secret: str | None = Field(None, exclude=True)
     source: Path | None = Field(None, exclude=True)
 
 
@@ -116,28 +135,38 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
         raise ConfigError(f"{where}: YAML không hợp lệ: {getattr(exc, 'problem', None) or exc}") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: tệp cấu hình phải là một bảng khóa: giá trị")
-    for secret in ("token", "bot_token"):
-        if secret in raw or secret in (raw.get("telegram") or {}):
+    for key in ("token", "bot_token"):
+        if key in raw or key in (raw.get("telegram") or {}):
             raise ConfigError(
-                f"{source}: {secret}: không ghi token vào tệp cấu hình; "
+                f"{source}: {key}: không ghi token vào tệp cấu hình; "
                 f"hãy đặt biến môi trường {TOKEN_ENV} (secrets only from the environment)"
             )
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from exc
-    faq_dir = settings.faq.dir if settings.faq.dir.is_absolute() else source.parent / settings.faq.dir
     telegram = settings.telegram
     if env.get(BASE_URL_ENV):
-        try:
-            telegram = TelegramSettings(api_base_url=env[BASE_URL_ENV])
-        except ValidationError as exc:
-            raise ConfigError(f"{BASE_URL_ENV}: không phải một URL http(s) hợp lệ") from exc
+        if not re.match(r"^https?://\S+$", env[BASE_URL_ENV]):
+            raise ConfigError(f"{BASE_URL_ENV}: không phải một URL http(s) hợp lệ")
+        telegram = telegram.model_copy(update={"api_base_url": env[BASE_URL_ENV]})
+    secret = env.get(WEBHOOK_SECRET_ENV) or None
+    if telegram.mode == "webhook":
+        if not telegram.webhook.url:
+            raise ConfigError(f"{source}: telegram.webhook.url: chế độ webhook cần địa chỉ https công khai")
+        if not secret or not re.match(r"^[A-Za-z0-9_-]{16,256}$", secret):
+            raise ConfigError(f"{WEBHOOK_SECRET_ENV}: chế độ webhook cần bí mật 16-256 ký tự A-Z a-z 0-9 _ -")
     return settings.model_copy(
         update={
-            "faq": settings.faq.model_copy(update={"dir": faq_dir}),
+            "faq": settings.faq.model_copy(update={"dir": _resolve(settings.faq.dir, source)}),
+            "state": settings.state.model_copy(update={"path": _resolve(settings.state.path, source)}),
             "telegram": telegram,
             "token": env.get(TOKEN_ENV) or None,
+            "webhook_secret": secret,
             "source": source,
         }
     )
+
+
+def _resolve(path: Path, source: Path) -> Path:
+    return path if path.is_absolute() else source.parent / path

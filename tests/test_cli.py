@@ -69,8 +69,17 @@ def test_bad_configuration_exits_naming_the_key(tmp_path: Path) -> None:
     assert "matching.margn: khóa không được hỗ trợ" in done.stderr
 
 
-def test_console_without_token_answers_from_stdin() -> None:
-    done = bot(stdin="có được trả góp không\n")
+def test_console_without_token_answers_from_stdin(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n", encoding="utf-8")
+    done = bot("run", stdin="có được trả góp không\n4\n/lang en\nhello\n", env={"BOT_CONFIG": str(config)})
     assert done.returncode == 0, done.stderr
-    assert "câu hỏi" in done.stdout.splitlines()[0]
-    assert "tra-gop" in done.stdout
+    out = done.stdout
+    assert "Xin chào! Tôi là trợ lý hỏi đáp" in out
+    assert "[1] ❓ Đặt câu hỏi" in out
+    assert "có được trả góp, trả dần không?" in out  # the answer's question
+    assert "Căn cứ pháp lý" in out
+    assert "(Cảm ơn bạn đã góp ý!)" in out  # button 4 was "Hữu ích"
+    assert "Switched to English." in out
+    assert "Hello! What would you like to know" in out
+    assert (tmp_path / "state.sqlite3").exists()

@@ -1,0 +1,102 @@
+"""Build the python-telegram-bot Application: services opened in post_init, closed in
+post_shutdown, and reached by handlers through a typed context."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.ext import AIORateLimiter, Application, CallbackContext, ContextTypes, Defaults, ExtBot
+
+from bot.config import Settings
+from bot.conversation import Conversation
+from bot.knowledge import load_knowledge
+from bot.state import StateStore
+from bot.texts import EN, VI
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What handlers need, built once per run."""
+
+    settings: Settings
+    conversation: Conversation
+    state: StateStore
+
+
+class BotData:
+    """Application-wide data: the services, set in post_init."""
+
+    def __init__(self) -> None:
+        self.services: Services | None = None
+
+
+class BotContext(CallbackContext[ExtBot[Any], Any, Any, BotData]):
+    """The handlers' context, with typed access to the services."""
+
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are not ready (post_init has not run)")
+        return services
+
+
+BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
+
+
+async def open_services(settings: Settings) -> Services:
+    """Open the state database and build the conversation on the FAQ."""
+    state = await StateStore.open(settings.state.path)
+    knowledge = load_knowledge(settings.faq.dir, settings.matching)
+    return Services(settings, Conversation(knowledge, state, settings.agency), state)
+
+
+def build_application(settings: Settings) -> BotApplication:
+    """The Application for `settings` (which must carry a token)."""
+    if not settings.token:
+        raise ValueError("a bot token is required")
+    from bot.handlers import register
+
+    async def post_init(application: BotApplication) -> None:
+        application.bot_data.services = await open_services(settings)
+        for language, texts in (("vi", VI), ("en", EN)):
+            commands = [BotCommand(name, description) for name, description in texts.commands]
+            await application.bot.set_my_commands(commands, language_code=None if language == "vi" else language)
+        log.info("bot ready: %d FAQ entries", len(application.bot_data.services.conversation.knowledge.faq.entries))
+
+    async def post_shutdown(application: BotApplication) -> None:
+        if application.bot_data.services is not None:
+            await application.bot_data.services.state.close()
+
+    application: BotApplication = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(settings.telegram.api_base_url)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .defaults(Defaults(parse_mode="HTML", link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .concurrent_updates(64)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    register(application)
+    return application
+
+
+def run(settings: Settings) -> None:
+    """Serve until SIGINT/SIGTERM: long polling, or a webhook with a secret token."""
+    application = build_application(settings)
+    if settings.telegram.mode == "webhook":
+        hook = settings.telegram.webhook
+        application.run_webhook(
+            listen=hook.listen, port=hook.port, url_path=hook.path, webhook_url=hook.url,
+            secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

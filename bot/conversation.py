@@ -1,0 +1,245 @@
+"""The conversation with a citizen, free of Telegram: events in, replies out.
+
+Telegram handlers and the local console both drive this class, so they behave the same.
+Button actions (callback data) are short strings:
+    m:<menu item>    main menu          c:<category>:<page>   a topic's questions
+    e:<entry id>     show an answer     f:<entry id>:<1|0>    feedback on an answer
+    n:               none of these      l:<vi|en>             language
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import math
+from dataclasses import dataclass
+
+from bot.config import AgencySettings
+from bot.faq.matcher import MatchResult
+from bot.faq.normalize import syllables
+from bot.knowledge import Knowledge
+from bot.replies import Button, Reply, answer_text, label
+from bot.state import StateStore
+from bot.texts import Texts, texts_for
+
+log = logging.getLogger(__name__)
+
+QUESTION_LIMIT = 1000  # characters of a message that are read; the rest is ignored
+PAGE_SIZE = 6
+_SMALL_TALK = {
+    "greeting": {"xin chao", "chao", "chao ban", "chao bot", "chao anh", "chao chi", "chao em", "chao ad",
+                 "alo", "a lo", "hello", "hi", "hey", "good morning", "chao buoi sang"},
+    "thanks": {"cam on", "cam on ban", "cam on nhieu", "xin cam on", "cam on ad", "thanks", "thank you", "thank",
+               "tks", "ok", "oke", "okay", "vang", "da", "uh", "u"},
+    "goodbye": {"tam biet", "bye", "goodbye", "chao nhe"},
+    "who_am_i": {"ban la ai", "bot la ai", "ban la nguoi hay may", "who are you", "are you a bot"},
+}
+
+
+@dataclass(frozen=True)
+class User:
+    """Who is talking: an id (never stored in clear) and the client's language code."""
+
+    id: int
+    language_code: str | None = None
+
+
+class Conversation:
+    """Turns citizens' events into replies."""
+
+    def __init__(self, knowledge: Knowledge, state: StateStore, agency: AgencySettings) -> None:
+        self.knowledge = knowledge
+        self.state = state
+        self.agency = agency
+
+    async def language(self, user: User) -> str:
+        """The user's chosen language, else English for English clients, else Vietnamese."""
+        chosen = await self.state.language(user.id)
+        if chosen:
+            return chosen
+        return "en" if (user.language_code or "").lower().startswith("en") else "vi"
+
+    async def _texts(self, user: User) -> Texts:
+        return texts_for(await self.language(user))
+
+    def _values(self) -> dict[str, str]:
+        return {key: html.escape(value) for key, value in self.agency.placeholders().items()}
+
+    def _menu(self, texts: Texts) -> tuple[tuple[Button, ...], ...]:
+        return (
+            (Button(texts.menu_ask, "m:ask"), Button(texts.menu_browse, "m:browse")),
+            (Button(texts.menu_case, "m:case"), Button(texts.menu_news, "m:news")),
+            (Button(texts.menu_contact, "m:contact"), Button(texts.menu_language, "m:lang")),
+        )
+
+    # -- commands ------------------------------------------------------------------------
+
+    async def start(self, user: User) -> list[Reply]:
+        """The welcome message and main menu."""
+        texts = await self._texts(user)
+        return [Reply(texts.welcome.format(agency=self._values()["agency_name"]), self._menu(texts))]
+
+    async def help(self, user: User) -> list[Reply]:
+        """How to use the bot."""
+        texts = await self._texts(user)
+        return [Reply(texts.help, self._menu(texts))]
+
+    async def contact(self, user: User, edit: bool = False) -> list[Reply]:
+        """The agency's contact details (configured placeholders until the agency fills them)."""
+        texts = await self._texts(user)
+        v = self._values()
+        text = texts.contact.format(agency=v["agency_name"], address=v["address"], hotline=v["hotline"],
+                                    office_hours=v["office_hours"], website=v["website"])
+        return [Reply(text, ((Button(texts.main_menu, "m:home"),),), edit=edit)]
+
+    async def choose_language(self, user: User) -> list[Reply]:
+        """Offer the two languages."""
+        texts = await self._texts(user)
+        return [Reply(texts.choose_language, ((Button("Tiếng Việt", "l:vi"), Button("English", "l:en")),))]
+
+    async def set_language(self, user: User, language: str, edit: bool = False) -> list[Reply]:
+        """Remember the language and confirm in it."""
+        language = "en" if language.lower().startswith("en") else "vi"
+        await self.state.set_language(user.id, language)
+        texts = texts_for(language)
+        return [Reply(texts.language_set, self._menu(texts), edit=edit)]
+
+    async def topics(self, user: User, edit: bool = False) -> list[Reply]:
+        """The FAQ categories."""
+        texts = await self._texts(user)
+        english = await self.language(user) == "en"
+        rows = tuple((Button(label((c.title_en if english and c.title_en else c.title)), f"c:{c.id}:1"),)
+                     for c in self.knowledge.faq.categories if c.entry_ids)
+        return [Reply(texts.topics, (*rows, (Button(texts.main_menu, "m:home"),)), edit=edit)]
+
+    # -- messages ------------------------------------------------------------------------
+
+    async def text(self, user: User, message: str) -> list[Reply]:
+        """Answer a free-text message."""
+        texts = await self._texts(user)
+        prefix = ""
+        if len(message) > QUESTION_LIMIT:
+            message = message[:QUESTION_LIMIT]
+            prefix = f"<i>{texts.too_long.format(limit=QUESTION_LIMIT)}</i>\n\n"
+        if not syllables(message):  # only emoji, symbols or punctuation
+            return [Reply(texts.please_type)]
+        small_talk = _small_talk(message)
+        if small_talk:
+            text = getattr(texts, small_talk).format(agency=self._values()["agency_name"])
+            return [Reply(text, self._menu(texts) if small_talk == "greeting" else ())]
+        result = self.knowledge.matcher.match(message)
+        top = result.candidates[0] if result.candidates else None
+        await self.state.record_question(message, result.outcome, result.score, top.entry_id if top else None)
+        replies = await self._result(user, texts, result)
+        if prefix:
+            replies[0] = Reply(prefix + replies[0].text, replies[0].buttons)
+        return replies
+
+    async def non_text(self, user: User) -> list[Reply]:
+        """A photo, sticker, voice message, file or edited message."""
+        return [Reply((await self._texts(user)).please_type)]
+
+    async def _result(self, user: User, texts: Texts, result: MatchResult) -> list[Reply]:
+        if result.outcome == "answer" and result.entry_id:
+            return [await self.answer(user, result.entry_id)]
+        if result.outcome == "suggest":
+            english = await self.language(user) == "en"
+            rows = tuple((Button(label(self._question(entry_id, english)), f"e:{entry_id}"),)
+                         for entry_id in (c.entry_id for c in result.candidates))
+            return [Reply(texts.did_you_mean, (*rows, (Button(texts.none_of_these, "n:"),)))]
+        return [self._no_match(texts)]
+
+    def _no_match(self, texts: Texts, edit: bool = False) -> Reply:
+        v = self._values()
+        text = texts.no_match.format(agency=v["agency_name"], hotline=v["hotline"], address=v["address"])
+        buttons = ((Button(texts.menu_browse, "m:browse"), Button(texts.menu_contact, "m:contact")),)
+        return Reply(text, buttons, edit=edit)
+
+    def _question(self, entry_id: str, english: bool) -> str:
+        entry = self.knowledge.faq.entries[entry_id]
+        return entry.en.question if english and entry.en else entry.question
+
+    async def answer(self, user: User, entry_id: str, edit: bool = False, feedback: bool = True) -> Reply:
+        """An entry's answer with related questions, feedback buttons and a way home."""
+        texts = await self._texts(user)
+        english = await self.language(user) == "en"
+        entry = self.knowledge.faq.entries[entry_id]
+        related = [r for r in entry.related if r in self.knowledge.faq.entries][:3]
+        rows: list[tuple[Button, ...]] = [(Button("↪ " + label(self._question(r, english)), f"e:{r}"),)
+                                          for r in related]
+        if feedback:
+            rows.append((Button(texts.helpful, f"f:{entry_id}:1"), Button(texts.not_helpful, f"f:{entry_id}:0")))
+        rows.append((Button(texts.menu_browse, f"c:{entry.category}:1"), Button(texts.main_menu, "m:home")))
+        return Reply(answer_text(entry, texts, english, self.agency.placeholders()), tuple(rows), edit=edit)
+
+    # -- buttons ---------------------------------------------------------------------------
+
+    async def action(self, user: User, data: str) -> list[Reply]:
+        """A button was pressed; most buttons edit their message in place."""
+        texts = await self._texts(user)
+        kind, _, rest = data.partition(":")
+        entries = self.knowledge.faq.entries
+        if kind == "m":
+            return await self._menu_action(user, texts, rest)
+        if kind == "e" and rest in entries:
+            return [await self.answer(user, rest, edit=True)]
+        if kind == "f":
+            entry_id, _, vote = rest.rpartition(":")
+            if entry_id in entries and vote in {"0", "1"}:
+                await self.state.record_feedback(entry_id, vote == "1")
+                reply = await self.answer(user, entry_id, edit=True, feedback=False)
+                return [Reply(reply.text, reply.buttons, edit=True, notice=texts.thanks_feedback)]
+        if kind == "c":
+            category, _, page = rest.rpartition(":")
+            return self._category(texts, category, int(page) if page.isdigit() else 1, await self.language(user))
+        if kind == "n":
+            return [self._no_match(texts, edit=True)]
+        if kind == "l" and rest in {"vi", "en"}:
+            return await self.set_language(user, rest, edit=True)
+        return [Reply("", notice=texts.expired)]
+
+    async def _menu_action(self, user: User, texts: Texts, item: str) -> list[Reply]:
+        if item == "browse":
+            return await self.topics(user, edit=True)
+        if item == "contact":
+            return await self.contact(user, edit=True)
+        if item == "lang":
+            other = "vi" if await self.language(user) == "en" else "en"
+            return await self.set_language(user, other, edit=True)
+        if item == "case":
+            return [Reply(texts.case_soon.format(hotline=self._values()["hotline"]), self._menu(texts), edit=True)]
+        if item == "news":
+            return [Reply(texts.news_soon, self._menu(texts), edit=True)]
+        if item == "ask":
+            return [Reply(texts.ask_prompt, notice=None)]
+        return [Reply(texts.welcome.format(agency=self._values()["agency_name"]), self._menu(texts), edit=True)]
+
+    def _category(self, texts: Texts, category_id: str, page: int, language: str) -> list[Reply]:
+        category = next((c for c in self.knowledge.faq.categories if c.id == category_id), None)
+        if category is None or not category.entry_ids:
+            return [Reply("", notice=texts.expired)]
+        pages = math.ceil(len(category.entry_ids) / PAGE_SIZE)
+        page = min(max(page, 1), pages)
+        shown = category.entry_ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        english = language == "en"
+        rows: list[tuple[Button, ...]] = [(Button(label(self._question(e, english)), f"e:{e}"),) for e in shown]
+        paging = []
+        if page > 1:
+            paging.append(Button(texts.previous, f"c:{category.id}:{page - 1}"))
+        if page < pages:
+            paging.append(Button(texts.next, f"c:{category.id}:{page + 1}"))
+        if paging:
+            rows.append(tuple(paging))
+        rows.append((Button(texts.back, "m:browse"), Button(texts.main_menu, "m:home")))
+        title = category.title_en if english and category.title_en else category.title
+        text = texts.topic_page.format(title=html.escape(title), page=page, pages=pages)
+        return [Reply(text, tuple(rows), edit=True)]
+
+
+def _small_talk(message: str) -> str | None:
+    """Which kind of small talk a short message is, if it is only that."""
+    words = syllables(message)
+    if not words or len(words) > 6:
+        return None
+    phrase = " ".join(words)
+    return next((kind for kind, phrases in _SMALL_TALK.items() if phrase in phrases), None)

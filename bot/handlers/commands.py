@@ -1,0 +1,37 @@
+"""Command handlers: parse, call the conversation, send."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.app import BotContext
+from bot.handlers.common import send, user_of
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """/start: welcome and menu."""
+    await send(update, context, await context.services.conversation.start(user_of(update)))
+
+
+async def help_(update: Update, context: BotContext) -> None:
+    """/help: how to use the bot."""
+    await send(update, context, await context.services.conversation.help(user_of(update)))
+
+
+async def topics(update: Update, context: BotContext) -> None:
+    """/chude: browse questions by topic."""
+    await send(update, context, await context.services.conversation.topics(user_of(update)))
+
+
+async def contact(update: Update, context: BotContext) -> None:
+    """/lienhe: the agency's contact details."""
+    await send(update, context, await context.services.conversation.contact(user_of(update)))
+
+
+async def language(update: Update, context: BotContext) -> None:
+    """/lang [vi|en]: set the language, or offer the choice."""
+    conversation, user = context.services.conversation, user_of(update)
+    if context.args:
+        await send(update, context, await conversation.set_language(user, context.args[0]))
+    else:
+        await send(update, context, await conversation.choose_language(user))

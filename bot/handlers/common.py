@@ -1,0 +1,86 @@
+"""Sending the Conversation's replies through Telegram, with retries for a flaky network."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, NetworkError, RetryAfter
+
+from bot.app import BotContext
+from bot.conversation import User
+from bot.replies import Reply, split_message
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def user_of(update: Update) -> User:
+    """The citizen behind an update (id and client language only)."""
+    user = update.effective_user
+    return User(user.id, user.language_code) if user else User(0)
+
+
+def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+                                 for row in reply.buttons])
+
+
+async def deliver(call: Callable[[], Awaitable[T]], retry_seconds: float) -> T:
+    """Run a Bot API call, retrying network errors, timeouts and 5xx with backoff for a while.
+
+    429 is handled by the rate limiter first; a RetryAfter that still gets here is waited out.
+    BadRequest and Forbidden are not retried: they will not get better.
+    """
+    deadline = time.monotonic() + retry_seconds
+    delay = 0.5
+    while True:
+        try:
+            return await call()
+        except RetryAfter as exc:
+            wait = exc.retry_after if isinstance(exc.retry_after, int | float) else exc.retry_after.total_seconds()
+            if time.monotonic() + wait > deadline:
+                raise
+            await asyncio.sleep(wait)
+        except BadRequest:
+            raise
+        except NetworkError as exc:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("Bot API call failed (%s); retrying in %.1f s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 8.0)
+
+
+async def send(update: Update, context: BotContext, replies: list[Reply]) -> None:
+    """Show replies: edit the pressed message in place, or send new messages."""
+    retry = context.services.settings.telegram.retry_seconds
+    query = update.callback_query
+    if query is not None:
+        notice = next((r.notice for r in replies if r.notice), None)
+        await deliver(partial(query.answer, notice), retry)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    for reply in replies:
+        if not reply.text:
+            continue
+        parts = split_message(reply.text)
+        markup = _markup(reply)
+        target = query.message if query is not None and reply.edit else None
+        if isinstance(target, Message) and len(parts) == 1:
+            try:
+                await deliver(partial(target.edit_text, parts[0], reply_markup=markup), retry)
+                continue
+            except BadRequest as exc:  # e.g. "message is not modified" or too old to edit
+                log.debug("edit failed (%s); sending a new message", exc)
+        for number, part in enumerate(parts, 1):
+            buttons = markup if number == len(parts) else None
+            await deliver(partial(context.bot.send_message, chat.id, part, reply_markup=buttons), retry)

@@ -1,0 +1,136 @@
+"""The writable state database (SQLite): questions asked, feedback, language preferences.
+
+All access to it goes through StateStore, so another engine can replace it later. Nothing here
+identifies a citizen: questions and feedback carry no user at all, and preferences are keyed by
+a keyed hash (HMAC) of the Telegram user id with a secret generated on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+_QUESTION_CHARS = 1000  # stored questions are cut to this length
+_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS questions (
+        id INTEGER PRIMARY KEY,
+        asked_at TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('answer', 'suggest', 'none')),
+        score REAL NOT NULL,
+        entry_id TEXT,
+        text TEXT
+    )""",
+    """CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at)""",
+    """CREATE TABLE IF NOT EXISTS feedback (
+        id INTEGER PRIMARY KEY,
+        given_at TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        helpful INTEGER NOT NULL CHECK (helpful IN (0, 1))
+    )""",
+    """CREATE TABLE IF NOT EXISTS preferences (
+        user_key TEXT PRIMARY KEY,
+        language TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class StateStore:
+    """Async access to the state database; open with `await StateStore.open(path)`."""
+
+    def __init__(self, connection: aiosqlite.Connection, secret: bytes) -> None:
+        self._db = connection
+        self._secret = secret
+
+    @classmethod
+    async def open(cls, path: Path) -> StateStore:
+        """Open (creating if needed) the database file and its tables."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(path)
+        await connection.execute("PRAGMA journal_mode=WAL")
+        await connection.execute("PRAGMA synchronous=NORMAL")
+        await connection.execute("PRAGMA busy_timeout=5000")
+        for statement in _SCHEMA:
+            await connection.execute(statement)
+        await connection.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('user_key_secret', ?)", (secrets.token_hex(32),)
+        )
+        await connection.commit()
+        async with connection.execute("SELECT value FROM meta WHERE key = 'user_key_secret'") as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return cls(connection, bytes.fromhex(row[0]))
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self._db.close()
+
+    async def __aenter__(self) -> StateStore:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    def user_key(self, user_id: int) -> str:
+        """A stable pseudonym for a user id that cannot be reversed without the secret."""
+        return hmac.new(self._secret, str(user_id).encode(), hashlib.sha256).hexdigest()
+
+    async def record_question(self, text: str, outcome: str, score: float, entry_id: str | None) -> None:
+        """Record one question: its text only when it was not answered confidently."""
+        kept = None if outcome == "answer" else text[:_QUESTION_CHARS]
+        await self._db.execute(
+            "INSERT INTO questions (asked_at, outcome, score, entry_id, text) VALUES (?, ?, ?, ?, ?)",
+            (_now(), outcome, score, entry_id, kept),
+        )
+        await self._db.commit()
+
+    async def record_feedback(self, entry_id: str, helpful: bool) -> None:
+        """Record a helpful / not helpful vote on an answer."""
+        await self._db.execute(
+            "INSERT INTO feedback (given_at, entry_id, helpful) VALUES (?, ?, ?)", (_now(), entry_id, int(helpful))
+        )
+        await self._db.commit()
+
+    async def language(self, user_id: int) -> str | None:
+        """The language the user chose, if any."""
+        async with self._db.execute(
+            "SELECT language FROM preferences WHERE user_key = ?", (self.user_key(user_id),)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else None
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        """Remember the user's language."""
+        await self._db.execute(
+            "INSERT INTO preferences (user_key, language, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (user_key) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at",
+            (self.user_key(user_id), language, _now()),
+        )
+        await self._db.commit()
+
+    async def questions(self, outcome: str | None = None) -> list[tuple[str, str, float, str | None, str | None]]:
+        """Stored questions (asked_at, outcome, score, entry_id, text), oldest first."""
+        query = "SELECT asked_at, outcome, score, entry_id, text FROM questions"
+        params: tuple[str, ...] = ()
+        if outcome:
+            query, params = query + " WHERE outcome = ?", (outcome,)
+        async with self._db.execute(query + " ORDER BY id", params) as cursor:
+            return [(str(a), str(b), float(c), d, e) for a, b, c, d, e in await cursor.fetchall()]
+
+    async def feedback(self) -> list[tuple[str, bool]]:
+        """Stored votes (entry_id, helpful), oldest first."""
+        async with self._db.execute("SELECT entry_id, helpful FROM feedback ORDER BY id") as cursor:
+            return [(str(entry), bool(helpful)) for entry, helpful in await cursor.fetchall()]
