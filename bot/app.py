@@ -3,6 +3,8 @@ post_shutdown, and reached by handlers through a typed context."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +14,7 @@ from telegram.ext import AIORateLimiter, Application, CallbackContext, ContextTy
 
 from bot.config import Settings
 from bot.conversation import Conversation
+from bot.http import AiohttpRequest
 from bot.knowledge import load_knowledge
 from bot.state import StateStore
 from bot.texts import EN, VI
@@ -79,8 +82,10 @@ def build_application(settings: Settings) -> BotApplication:
         .base_url(settings.telegram.api_base_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(parse_mode="HTML", link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(AIORateLimiter(max_retries=5))
-        .concurrent_updates(64)
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram.overall_rate, max_retries=5))
+        .concurrent_updates(8)
+        .request(AiohttpRequest(pool_size=32))
+        .get_updates_request(AiohttpRequest(pool_size=1, read_timeout=5.0))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -91,6 +96,10 @@ def build_application(settings: Settings) -> BotApplication:
 
 def run(settings: Settings) -> None:
     """Serve until SIGINT/SIGTERM: long polling, or a webhook with a secret token."""
+    with contextlib.suppress(ImportError):  # a faster event loop where available (not on Windows)
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     application = build_application(settings)
     if settings.telegram.mode == "webhook":
         hook = settings.telegram.webhook

@@ -56,6 +56,8 @@ class TelegramSettings(_Section):
     webhook: WebhookSettings = WebhookSettings()
     # Seconds to keep retrying a reply while Telegram answers 5xx or the network is down.
     retry_seconds: float = Field(60, ge=0, le=3600)
+    # Messages per second the bot sends in all (python-telegram-bot's AIORateLimiter); 0: no cap.
+    overall_rate: float = Field(30, ge=0)
 
 
 class StateSettings(_Section):

@@ -1,0 +1,46 @@
+"""The README's run command as a real process against the loopback Bot API: it serves, shuts down
+cleanly on SIGTERM, and its log holds neither the token nor what citizens wrote."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.fake_telegram import TOKEN, FakeTelegram
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_bot_process_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
+    telegram = await FakeTelegram().start()
+    config = tmp_path / "config.yaml"
+    config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n", encoding="utf-8")
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url,
+           "BOT_CONFIG": str(config)}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        secret_question = "bí mật riêng tư: tôi nợ 37 triệu có được trả góp không"
+        await telegram.send_text(41, "/start")
+        await telegram.send_text(42, secret_question)
+        welcome = await telegram.wait_for(41, 1, timeout=60)
+        answer = await telegram.wait_for(42, 1, timeout=30)
+        assert welcome[0].text.startswith("Xin chào!")
+        assert "trả góp" in answer[0].text + str(answer[0].reply_markup)
+        process.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await telegram.stop()
+    log = (out + err).decode()
+    assert process.returncode == 0, log
+    assert "bot ready: 52 FAQ entries" in log
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log
+    assert "37 triệu" not in log and "bí mật" not in log

@@ -1,0 +1,260 @@
+"""End to end: the real Application against the Bot API server on 127.0.0.1, playing citizens.
+
+Every test asserts what the citizen sees (texts and buttons), not internal calls.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.app import BotApplication, build_application
+from bot.config import Settings, load_settings
+from tests.fake_telegram import TOKEN, FakeTelegram, Fault, Sent
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_settings(tmp_path: Path, base_url: str, extra: str = "", env: dict[str, str] | None = None) -> Settings:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n"
+        f"telegram:\n  retry_seconds: 30\n{extra}",
+        encoding="utf-8",
+    )
+    environ = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base_url, **(env or {})}
+    return load_settings(config, environ=environ)
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    server = await FakeTelegram().start()
+    yield server
+    await server.stop()
+
+
+async def started(settings: Settings) -> BotApplication:
+    application = build_application(settings)
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    await application.start()
+    return application
+
+
+async def stopped(application: BotApplication) -> None:
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    await application.stop()
+    assert application.post_shutdown is not None
+    await application.post_shutdown(application)
+    await application.shutdown()
+
+
+@pytest.fixture
+async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotApplication]:
+    application = await started(make_settings(tmp_path, telegram.base_url))
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    yield application
+    await stopped(application)
+
+
+async def ask(telegram: FakeTelegram, user: int, text: str, language: str = "vi") -> Sent:
+    before = len(telegram.sent_to(user))
+    await telegram.send_text(user, text, language)
+    return (await telegram.wait_for(user, before + 1))[-1]
+
+
+async def press(telegram: FakeTelegram, user: int, message: Sent, label_part: str) -> None:
+    data = next(data for label, data in message.buttons() if label_part in label)
+    edits = message.edits
+    await telegram.press(user, message, data)
+    await telegram.wait_until(lambda: message.edits > edits)
+
+
+def labels(message: Sent) -> list[str]:
+    return [label for label, _ in message.buttons()]
+
+
+async def test_start_shows_welcome_menu_and_registers_commands(telegram: FakeTelegram, bot: BotApplication) -> None:
+    reply = await ask(telegram, 1, "/start")
+    assert reply.text.startswith("Xin chào! Tôi là trợ lý hỏi đáp về <b>thi hành án dân sự</b>")
+    assert "không phải tư vấn pháp lý" in reply.text
+    assert labels(reply) == ["❓ Đặt câu hỏi", "📚 Câu hỏi theo chủ đề", "🔎 Tra cứu hồ sơ", "📢 Thông báo",
+                             "☎️ Liên hệ", "🌐 English"]
+    commands = [params for name, params in telegram.calls if name == "setMyCommands"]
+    assert {c["command"] for c in commands[0]["commands"]} == {"start", "help", "chude", "lienhe", "lang"}
+    help_reply = await ask(telegram, 1, "/help")
+    assert "<b>Cách dùng</b>" in help_reply.text
+
+
+@pytest.mark.parametrize("question", ["Có được trả góp tiền thi hành án không?",
+                                      "co duoc tra gop tien thi hanh an khong"])
+async def test_question_gets_answer_legal_basis_and_buttons(
+    telegram: FakeTelegram, bot: BotApplication, question: str
+) -> None:
+    reply = await ask(telegram, 2, question)
+    assert reply.text.startswith("<b>Tôi không đủ tiền trả một lần, có được trả góp, trả dần không?</b>")
+    assert "<b>Căn cứ pháp lý</b>" in reply.text
+    assert "Cập nhật ngày 27/11/2026" in reply.text
+    assert "[Số đường dây nóng — cơ quan cập nhật]" in reply.text  # configured placeholder, never invented
+    assert "👍 Hữu ích" in labels(reply) and "👎 Chưa hữu ích" in labels(reply)
+    assert any(label.startswith("↪ ") for label in labels(reply))  # related questions
+
+
+async def test_did_you_mean_choice_by_button(telegram: FakeTelegram, bot: BotApplication, tmp_path: Path) -> None:
+    reply = await ask(telegram, 3, "thời hiệu thi hành án")
+    assert reply.text == "Có phải bạn muốn hỏi một trong các câu sau?"
+    assert labels(reply)[-1] == "Không phải các câu trên"
+    await press(telegram, 3, reply, "Thời hiệu yêu cầu thi hành án")
+    assert reply.text.startswith("<b>Thời hiệu yêu cầu thi hành án là bao lâu?</b>")  # edited in place
+    stored = sqlite3.connect(tmp_path / "state.sqlite3").execute("SELECT outcome, text FROM questions").fetchall()
+    assert stored == [("suggest", "thời hiệu thi hành án")]
+
+
+async def test_browse_topics_and_back(telegram: FakeTelegram, bot: BotApplication) -> None:
+    menu = await ask(telegram, 4, "/chude")
+    assert menu.text == "Chọn một chủ đề:"
+    assert "Tự nguyện thi hành án" in " ".join(labels(menu))
+    await press(telegram, 4, menu, "Tự nguyện thi hành án")
+    assert menu.text.startswith("<b>Tự nguyện thi hành án</b> (trang 1/1)")
+    await press(telegram, 4, menu, "Tự nguyện thi hành án là gì")
+    assert menu.text.startswith("<b>Tự nguyện thi hành án là gì")
+    await press(telegram, 4, menu, "📚 Câu hỏi theo chủ đề")
+    assert menu.text.startswith("<b>Tự nguyện thi hành án</b> (trang 1/1)")
+    await press(telegram, 4, menu, "⬅️ Quay lại")
+    assert menu.text == "Chọn một chủ đề:"
+    assert len(telegram.sent_to(4)) == 1  # everything happened in one message
+
+
+async def test_paging_through_a_long_topic(telegram: FakeTelegram, bot: BotApplication) -> None:
+    menu = await ask(telegram, 5, "/chude")
+    await press(telegram, 5, menu, "Yêu cầu thi hành án")
+    assert "(trang 1/2)" in menu.text
+    await press(telegram, 5, menu, "Sau ▶️")
+    assert "(trang 2/2)" in menu.text
+    await press(telegram, 5, menu, "◀️ Trước")
+    assert "(trang 1/2)" in menu.text
+
+
+async def test_feedback_is_stored_without_identity(telegram: FakeTelegram, bot: BotApplication, tmp_path: Path) -> None:
+    user = 987654
+    reply = await ask(telegram, user, "nộp tiền thi hành án ở đâu, chuyển khoản được không")
+    await press(telegram, user, reply, "👍 Hữu ích")
+    answers = [params for name, params in telegram.calls if name == "answerCallbackQuery"]
+    assert answers[-1]["text"] == "Cảm ơn bạn đã góp ý!"
+    assert "👍 Hữu ích" not in labels(reply)
+    db = sqlite3.connect(tmp_path / "state.sqlite3")
+    assert db.execute("SELECT entry_id, helpful FROM feedback").fetchall() == [("noi-nop-tien", 1)]
+    dump = "\n".join(db.iterdump())
+    assert str(user) not in dump and "Dân" not in dump
+
+
+async def test_out_of_scope_question_gets_contact_and_is_recorded(
+    telegram: FakeTelegram, bot: BotApplication, tmp_path: Path
+) -> None:
+    reply = await ask(telegram, 7, "giá vàng hôm nay bao nhiêu")
+    assert reply.text.startswith("Xin lỗi, tôi chưa có câu trả lời cho câu hỏi này.")
+    assert "[Số đường dây nóng — cơ quan cập nhật]" in reply.text
+    assert labels(reply) == ["📚 Câu hỏi theo chủ đề", "☎️ Liên hệ"]
+    stored = sqlite3.connect(tmp_path / "state.sqlite3").execute("SELECT outcome, text FROM questions").fetchall()
+    assert stored == [("none", "giá vàng hôm nay bao nhiêu")]
+
+
+async def test_small_talk_is_not_a_miss(telegram: FakeTelegram, bot: BotApplication) -> None:
+    assert (await ask(telegram, 8, "xin chào")).text.startswith("Xin chào! Bạn cần hỏi gì")
+    assert (await ask(telegram, 8, "cảm ơn nhiều")).text.startswith("Không có gì ạ!")
+
+
+async def test_sticker_and_edited_message_get_a_hint(telegram: FakeTelegram, bot: BotApplication) -> None:
+    await telegram.send_sticker(9)
+    first = (await telegram.wait_for(9, 1))[-1]
+    assert first.text.startswith("Tôi chỉ đọc được tin nhắn chữ.")
+    await telegram.edit_text(9, "sửa lại câu hỏi")
+    second = (await telegram.wait_for(9, 2))[-1]
+    assert second.text.startswith("Tôi chỉ đọc được tin nhắn chữ.")
+
+
+async def test_ten_thousand_character_message(telegram: FakeTelegram, bot: BotApplication) -> None:
+    reply = await ask(telegram, 10, "tôi muốn hỏi về trả góp " + "rất dài " * 1250)
+    assert reply.text.startswith("<i>Tin nhắn khá dài, tôi đã đọc phần đầu (1000 ký tự).</i>")
+    assert len(reply.text) <= 4096
+
+
+async def test_english_client_gets_english(telegram: FakeTelegram, bot: BotApplication) -> None:
+    reply = await ask(telegram, 11, "Can I pay the judgment debt in instalments?", language="en")
+    assert "<b>Legal basis</b>" in reply.text
+    assert "👍 Helpful" in labels(reply)
+    vietnamese_only = await ask(telegram, 11, "người có quyền lợi nghĩa vụ liên quan là ai", language="en")
+    assert "(No English version of this answer yet" in vietnamese_only.text or "Did you mean" in vietnamese_only.text
+    switched = await ask(telegram, 11, "/lang vi", language="en")
+    assert switched.text == "Đã chuyển sang Tiếng Việt."
+    assert (await ask(telegram, 11, "/start", language="en")).text.startswith("Xin chào!")
+
+
+async def test_429_and_5xx_are_retried(telegram: FakeTelegram, bot: BotApplication) -> None:
+    telegram.faults.append(Fault("sendMessage", 429, count=1, retry_after=1))
+    telegram.faults.append(Fault("sendMessage", 502, count=2))
+    reply = await ask(telegram, 12, "phí thi hành án bao nhiêu")
+    assert reply.text.startswith("<b>Phí thi hành án")
+    statuses = [name for name, _ in telegram.calls].count("sendMessage")
+    assert statuses >= 4  # 429, 502, 502, then delivered
+
+
+async def test_blocked_user_does_not_stop_the_bot(telegram: FakeTelegram, bot: BotApplication) -> None:
+    telegram.faults.append(Fault("sendMessage", 403, count=5, chat_id=13))
+    await telegram.send_text(13, "xin chào")
+    reply = await ask(telegram, 14, "xin chào")
+    assert reply.text.startswith("Xin chào!")
+    assert telegram.sent_to(13) == []
+
+
+async def test_dropped_connections_then_every_question_is_answered(
+    telegram: FakeTelegram, bot: BotApplication
+) -> None:
+    await ask(telegram, 15, "xin chào")
+    telegram.drop_until = time.monotonic() + 2.0
+    for number in range(5):
+        await telegram.send_text(100 + number, "tạm hoãn xuất cảnh là gì")
+    for number in range(5):
+        replies = await telegram.wait_for(100 + number, 1, timeout=40)
+        assert replies[0].text.startswith("<b>Người phải thi hành án có bị tạm hoãn xuất cảnh không?</b>")
+
+
+async def test_webhook_checks_the_secret(telegram: FakeTelegram, tmp_path: Path, unused_tcp_port: int) -> None:
+    secret = "s3cret-token-for-the-webhook"
+    settings = make_settings(
+        tmp_path, telegram.base_url,
+        extra=f"  mode: webhook\n  webhook:\n    listen: 127.0.0.1\n    port: {unused_tcp_port}\n"
+              f"    url: https://bot.example.test/telegram\n",
+        env={"TELEGRAM_WEBHOOK_SECRET": secret},
+    )
+    application = await started(settings)
+    assert application.updater is not None
+    hook = settings.telegram.webhook
+    await application.updater.start_webhook(listen=hook.listen, port=hook.port, url_path=hook.path,
+                                            webhook_url=hook.url, secret_token=settings.webhook_secret)
+    try:
+        assert telegram.webhook["url"] == "https://bot.example.test/telegram"
+        assert telegram.webhook["secret_token"] == secret
+        update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 20, "type": "private"},
+                                              "from": {"id": 20, "is_bot": False, "first_name": "A"},
+                                              "text": "xin chào"}}
+        url = f"http://127.0.0.1:{unused_tcp_port}/telegram"
+        async with aiohttp.ClientSession() as session:
+            async with session.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as bad:
+                assert bad.status == 403
+            async with session.post(url, json=update) as missing:
+                assert missing.status == 403
+            async with session.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}) as good:
+                assert good.status == 200
+        replies = await telegram.wait_for(20, 1)
+        assert replies[0].text.startswith("Xin chào!")
+    finally:
+        await stopped(application)
