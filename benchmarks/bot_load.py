@@ -3,7 +3,8 @@
     python -m benchmarks.bot_load [--steady-seconds 20] [--burst 3000]
 
 Simulated citizens (each with its own chat) send questions from tests/data/questions.yaml:
-first at a steady 50 questions/s, then all at once (full speed). Latency is from the moment the
+first at a steady 50 questions/s (a new citizen each time), then at full speed (100 citizens,
+each asking again as soon as answered). Latency is from the moment the
 update is available to the bot to the moment its reply reaches the server. The same load is run
 against benchmarks/echo_bot.py, the smallest python-telegram-bot bot, as the baseline. The bot's
 own overall rate cap (telegram.overall_rate) is lifted here: this measures what the process can
@@ -51,7 +52,9 @@ async def _wait_replied(server: FakeTelegram, chats: list[int], timeout: float) 
     await server.wait_until(lambda: len(server.by_chat) >= target, timeout)
 
 
-async def _run(module: list[str], questions: list[str], steady_seconds: float, burst: int) -> dict[str, float]:
+async def _run(
+    module: list[str], questions: list[str], steady_seconds: float, burst: int, users: int
+) -> dict[str, float]:
     server = await FakeTelegram().start()
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config.yaml"
@@ -77,19 +80,22 @@ async def _run(module: list[str], questions: list[str], steady_seconds: float, b
                 pushed[chat] = time.monotonic()
             await _wait_replied(server, list(pushed), 60)
             steady = [server.sent_to(c)[0].sent_at - t for c, t in pushed.items()]
-            # Full speed: everything at once.
-            burst_pushed: dict[int, float] = {}
+            # Full speed: `users` citizens, each asking again as soon as answered (closed loop).
             cpu_bot, cpu_harness = _cpu_seconds(process.pid), time.process_time()
+            full: list[float] = []
             start = time.monotonic()
-            for number in range(burst):
-                chat += 1
-                await server.send_text(chat, questions[number % len(questions)])
-                burst_pushed[chat] = time.monotonic()
-            await _wait_replied(server, list(burst_pushed), 300)
-            last = max(server.sent_to(c)[0].sent_at for c in burst_pushed)
-            cpu_bot = (_cpu_seconds(process.pid) - cpu_bot) / burst * 1000
-            cpu_harness = (time.process_time() - cpu_harness) / burst * 1000
-            full = [server.sent_to(c)[0].sent_at - t for c, t in burst_pushed.items()]
+
+            async def citizen(chat: int, asks: int) -> None:
+                for turn in range(asks):
+                    pushed_at = time.monotonic()
+                    await server.send_text(chat, questions[(chat + turn) % len(questions)])
+                    await server.wait_until(lambda seen=turn: len(server.by_chat.get(chat, ())) > seen, 120)
+                    full.append(server.by_chat[chat][turn].sent_at - pushed_at)
+
+            await asyncio.gather(*(citizen(chat + 1 + n, burst // users) for n in range(users)))
+            elapsed = time.monotonic() - start
+            cpu_bot = (_cpu_seconds(process.pid) - cpu_bot) / len(full) * 1000
+            cpu_harness = (time.process_time() - cpu_harness) / len(full) * 1000
             rss, peak = _rss_mib(process.pid)
         finally:
             process.terminate()
@@ -97,7 +103,7 @@ async def _run(module: list[str], questions: list[str], steady_seconds: float, b
             await server.stop()
     return {
         "steady 50/s p50 ms": _pct(steady, 0.5), "steady 50/s p99 ms": _pct(steady, 0.99),
-        "full speed replies/s": burst / (last - start), "full speed p50 ms": _pct(full, 0.5),
+        "full speed replies/s": len(full) / elapsed, "full speed p50 ms": _pct(full, 0.5),
         "full speed p99 ms": _pct(full, 0.99), "bot CPU ms per reply": cpu_bot,
         "server CPU ms per reply": cpu_harness, "RSS MiB (end)": rss, "RSS MiB (peak)": peak,
         "mean question chars": statistics.mean(len(q) for q in questions),
@@ -107,16 +113,18 @@ async def _run(module: list[str], questions: list[str], steady_seconds: float, b
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--steady-seconds", type=float, default=20)
-    parser.add_argument("--burst", type=int, default=3000)
+    parser.add_argument("--burst", type=int, default=3000, help="questions in the full-speed phase")
+    parser.add_argument("--users", type=int, default=100, help="citizens asking at once at full speed")
     args = parser.parse_args()
     cases = yaml.safe_load((ROOT / "tests" / "data" / "questions.yaml").read_text(encoding="utf-8"))
     questions = [str(c["q"]) for c in cases]
-    ours = asyncio.run(_run(["bot"], questions, args.steady_seconds, args.burst))
+    ours = asyncio.run(_run(["bot"], questions, args.steady_seconds, args.burst, args.users))
     if os.environ.get("BENCH_ONLY_OURS"):
         print(ours)
         return
-    baseline = asyncio.run(_run(["benchmarks.echo_bot"], questions, args.steady_seconds, args.burst))
-    print(f"{len(questions)} distinct questions; steady phase {args.steady_seconds:g} s at 50/s; burst {args.burst}")
+    baseline = asyncio.run(_run(["benchmarks.echo_bot"], questions, args.steady_seconds, args.burst, args.users))
+    print(f"{len(questions)} distinct questions; steady: {args.steady_seconds:g} s at 50/s; full speed: "
+          f"{args.burst} questions from {args.users} citizens, each asking again when answered")
     print(f"{'':26} {'THADS bot':>10} {'echo bot':>10}")
     for key, value in ours.items():
         print(f"{key:26} {value:10.1f} {baseline[key]:10.1f}")

@@ -18,8 +18,10 @@ from pathlib import Path
 from bot.config import ConfigError, Settings, load_settings
 from bot.faq.check import CheckRules, check_faq
 from bot.faq.matcher import MatchResult
-from bot.faq.model import Faq, fill_placeholders
+from bot.faq.model import Faq
 from bot.knowledge import load_knowledge
+from bot.replies import answer_text, plain
+from bot.texts import VI
 
 log = logging.getLogger("bot")
 
@@ -57,19 +59,14 @@ def _as_json(question: str, result: MatchResult) -> str:
 
 
 def _as_text(faq: Faq, settings: Settings, result: MatchResult) -> str:
-    values = settings.agency.placeholders()
     if result.outcome == "answer" and result.entry_id:
         entry = faq.entries[result.entry_id]
-        lines = [f"[{entry.id}, điểm {result.score:g}] {entry.question}", fill_placeholders(entry.answer, values)]
-        if entry.legal_basis:
-            lines.append("Căn cứ pháp lý: " + "; ".join(entry.legal_basis))
-        if entry.reviewed:
-            lines.append(f"Rà soát ngày {entry.reviewed:%d/%m/%Y}")
-        return "\n".join(lines)
+        body = answer_text(entry, VI, english=False, values=settings.agency.placeholders())
+        return f"[{entry.id}, điểm {result.score:g}]\n" + plain(body)
     if result.outcome == "suggest":
         options = [f"  {n}. {faq.entries[c.entry_id].question} [{c.entry_id}, điểm {c.score:g}]"
                    for n, c in enumerate(result.candidates, 1)]
-        return "Có phải bạn muốn hỏi:\n" + "\n".join(options)
+        return VI.did_you_mean + "\n" + "\n".join(options)
     return ("Xin lỗi, tôi chưa có câu trả lời cho câu hỏi này. "
             f"Vui lòng liên hệ {settings.agency.name}, đường dây nóng {settings.agency.hotline}.")
 

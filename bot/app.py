@@ -6,8 +6,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
+
+# Opt in to python-telegram-bot's coming RetryAfter.retry_after as a timedelta (handled in handlers).
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.ext import AIORateLimiter, Application, CallbackContext, ContextTypes, Defaults, ExtBot

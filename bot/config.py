@@ -61,7 +61,7 @@ class TelegramSettings(_Section):
 
 
 class StateSettings(_Section):
-    path: Path = Path("var/state.sqlite3")
+    path: Path = Path("data/state.sqlite3")
 
 
 class FaqSettings(_Section):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import logging
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from bot.config import AgencySettings
@@ -25,6 +26,7 @@ from bot.texts import Texts, texts_for
 log = logging.getLogger(__name__)
 
 QUESTION_LIMIT = 1000  # characters of a message that are read; the rest is ignored
+_LANGUAGE_CACHE = 10_000  # users whose language choice is kept in memory
 PAGE_SIZE = 6
 _SMALL_TALK = {
     "greeting": {"xin chao", "chao", "chao ban", "chao bot", "chao anh", "chao chi", "chao em", "chao ad",
@@ -51,13 +53,25 @@ class Conversation:
         self.knowledge = knowledge
         self.state = state
         self.agency = agency
+        self._chosen: OrderedDict[int, str | None] = OrderedDict()  # recent users' choices, from the state DB
 
     async def language(self, user: User) -> str:
         """The user's chosen language, else English for English clients, else Vietnamese."""
-        chosen = await self.state.language(user.id)
+        if user.id in self._chosen:
+            self._chosen.move_to_end(user.id)
+            chosen = self._chosen[user.id]
+        else:
+            chosen = await self.state.language(user.id)
+            self._remember(user.id, chosen)
         if chosen:
             return chosen
         return "en" if (user.language_code or "").lower().startswith("en") else "vi"
+
+    def _remember(self, user_id: int, language: str | None) -> None:
+        self._chosen[user_id] = language
+        self._chosen.move_to_end(user_id)
+        if len(self._chosen) > _LANGUAGE_CACHE:
+            self._chosen.popitem(last=False)
 
     async def _texts(self, user: User) -> Texts:
         return texts_for(await self.language(user))
@@ -101,6 +115,7 @@ class Conversation:
         """Remember the language and confirm in it."""
         language = "en" if language.lower().startswith("en") else "vi"
         await self.state.set_language(user.id, language)
+        self._remember(user.id, language)
         texts = texts_for(language)
         return [Reply(texts.language_set, self._menu(texts), edit=edit)]
 
