@@ -47,8 +47,9 @@ def test_ask_on_a_minimal_foreign_faq(tmp_path: Path) -> None:
 def test_ask_plain_text_shows_answer_and_legal_basis() -> None:
     done = bot("ask", "thời hạn tự nguyện thi hành án là bao lâu")
     assert done.returncode == 0, done.stderr
-    assert "Căn cứ pháp lý:" in done.stdout
-    assert "Rà soát ngày" in done.stdout
+    assert done.stdout.startswith("[thoi-han-tu-nguyen, điểm 100]\nThời hạn tự nguyện thi hành án là bao lâu?")
+    assert "\nCăn cứ pháp lý\n• Luật Thi hành án dân sự 2025 (106/2025/QH15)" in done.stdout
+    assert "Cập nhật ngày 27/11/2026" in done.stdout
 
 
 def test_faq_check_passes_on_shipped_faq_and_fails_on_broken(tmp_path: Path) -> None:
