@@ -57,3 +57,16 @@ def test_longest_phrase_wins() -> None:
     normalizer = Normalizer(Synonyms({"thế nào": "như thế nào", "như thế nào": "như thế nào"}, ()))
     assert normalizer.tokens("làm như thế nào") == ["lam", "nhu", "the", "nao"]
     assert normalizer.tokens("thế nào") == ["nhu", "the", "nao"]
+
+
+def test_long_messages_split_at_boundaries() -> None:
+    from bot.replies import split_message
+
+    paragraph = "Một câu khá dài về thi hành án. " * 40
+    text = "\n\n".join([paragraph] * 6)
+    parts = split_message(text)
+    assert len(parts) > 1
+    assert all(len(part) <= 4096 for part in parts)
+    assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
+    assert split_message("ngắn") == ["ngắn"]
+    assert all(len(p) <= 4096 for p in split_message("x" * 10_000))  # no boundary at all

@@ -258,3 +258,16 @@ async def test_webhook_checks_the_secret(telegram: FakeTelegram, tmp_path: Path,
         assert replies[0].text.startswith("Xin chào!")
     finally:
         await stopped(application)
+
+
+async def test_an_internal_error_gets_an_apology_and_a_clean_log(
+    telegram: FakeTelegram, bot: BotApplication, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = sqlite3.connect(tmp_path / "state.sqlite3")
+    db.execute("DROP TABLE questions")  # the state database is damaged under the running bot
+    db.commit()
+    reply = await ask(telegram, 30, "câu hỏi riêng tư số 4242 về trả góp")
+    assert reply.text == "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Bạn vui lòng thử lại sau ít phút."
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "error while handling update" in logged and "OperationalError" in logged
+    assert "4242" not in logged and "riêng tư" not in logged
