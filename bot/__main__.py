@@ -4,6 +4,8 @@
     python -m bot console              the local console, explicitly
     python -m bot ask [--faq DIR] [--json] [QUESTION ...]
     python -m bot faq check [DIR] [--strict]
+    python -m bot cases import EXPORT.csv [--out PATH]
+    python -m bot cases demo [--count N] [--out PATH]
 """
 
 from __future__ import annotations
@@ -42,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     check = faq_commands.add_parser("check", help="kiểm tra các tệp câu hỏi")
     check.add_argument("dir", nargs="?", type=Path, help="thư mục (mặc định faq.dir trong cấu hình)")
     check.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
+    cases = commands.add_parser("cases", help="dữ liệu hồ sơ thi hành án (chỉ đọc)")
+    case_commands = cases.add_subparsers(dest="cases_command", required=True)
+    importing = case_commands.add_parser("import", help="tạo bản dữ liệu mới từ tệp CSV xuất từ cơ quan")
+    importing.add_argument("csv", type=Path)
+    importing.add_argument("--out", type=Path, help="tệp SQLite đích (mặc định cases.database)")
+    demo = case_commands.add_parser("demo", help="tạo dữ liệu mẫu (giả lập) để thử tra cứu")
+    demo.add_argument("--count", type=int, default=1000)
+    demo.add_argument("--out", type=Path, help="tệp SQLite đích (mặc định cases.database)")
     return parser
 
 
@@ -96,6 +106,38 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if errors or (warnings and args.strict) else 0
 
 
+def _cases(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cases.codes import CodeFormat
+    from bot.cases.glossary import load_glossary
+    from bot.cases.importer import import_rows, read_csv
+    from bot.cases.service import build_demo
+
+    out = args.out or settings.cases.database
+    if args.cases_command == "demo":
+        report, samples = build_demo(settings, out, args.count)
+        print(f"Đã tạo {report.cases} hồ sơ mẫu tại {out}.")
+        print("Thử tra cứu (mã hồ sơ: năm sinh người được thi hành án / người phải thi hành án):")
+        for sample in samples:
+            print(f"  {sample.code}: {sample.creditor_factor} / {sample.debtor_factor}")
+        return 0
+    cases = settings.cases
+    statuses = set(load_glossary(cases.glossary)[0])
+    try:
+        report = import_rows(read_csv(args.csv), out, CodeFormat(cases.code_pattern, cases.code_example), statuses)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"{args.csv}: {exc}", file=sys.stderr)
+        return 1
+    for error in report.errors:
+        print(f"{args.csv}: {error}")
+    if report.error_count:
+        more = report.error_count - len(report.errors)
+        tail = f" (và {more} lỗi khác)" if more > 0 else ""
+        print(f"Không nhập: {report.error_count} lỗi{tail}. Bản dữ liệu đang dùng không thay đổi.", file=sys.stderr)
+        return 1
+    print(f"Đã nhập {report.cases} hồ sơ vào {out}.", file=sys.stderr)
+    return 0
+
+
 def _serve(settings: Settings, console: bool) -> int:
     if settings.token and not console:
         from bot.app import run
@@ -125,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         return _ask(settings, args)
     if args.command == "faq":
         return _check(settings, args)
+    if args.command == "cases":
+        return _cases(settings, args)
     return _serve(settings, console=args.command == "console")
 
 

@@ -16,10 +16,13 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.ext import AIORateLimiter, Application, CallbackContext, ContextTypes, Defaults, ExtBot
 
+from bot.cases.glossary import load_glossary
+from bot.cases.service import open_case_store
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.http import AiohttpRequest
 from bot.knowledge import load_knowledge
+from bot.lookup import CaseLookup
 from bot.state import StateStore
 from bot.texts import EN, VI
 
@@ -57,10 +60,12 @@ BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 
 
 async def open_services(settings: Settings) -> Services:
-    """Open the state database and build the conversation on the FAQ."""
+    """Open the state database and the case store, and build the conversation on the FAQ."""
     state = await StateStore.open(settings.state.path)
     knowledge = load_knowledge(settings.faq.dir, settings.matching)
-    return Services(settings, Conversation(knowledge, state, settings.agency), state)
+    lookup = CaseLookup(open_case_store(settings), load_glossary(settings.cases.glossary)[0], settings.cases,
+                        state, settings.agency.hotline)
+    return Services(settings, Conversation(knowledge, state, settings.agency, lookup), state)
 
 
 def build_application(settings: Settings) -> BotApplication:

@@ -88,6 +88,26 @@ class MatchingSettings(_Section):
         return self
 
 
+class CasesSettings(_Section):
+    database: Path = Path("data/cases.sqlite3")
+    code_pattern: str = r"^QN-\d{4}-\d{6}$"
+    code_example: str = "QN-2026-000123"
+    second_factor: str = "năm sinh của bạn (4 chữ số, ví dụ 1975)"
+    second_factor_en: str = "your year of birth (4 digits, e.g. 1975)"
+    glossary: Path = Path("glossary/statuses.yaml")
+    max_failures_per_hour: int = Field(5, ge=1, le=100)
+    recent_events: int = Field(5, ge=1, le=20)
+    demo_count: int = Field(1000, ge=10)
+
+    @model_validator(mode="after")
+    def _pattern_compiles(self) -> CasesSettings:
+        try:
+            re.compile(self.code_pattern)
+        except re.error as exc:
+            raise ValueError(f"code_pattern is not a valid regular expression: {exc}") from exc
+        return self
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -98,6 +118,7 @@ class Settings(_Section):
     faq: FaqSettings = FaqSettings()
     matching: MatchingSettings = MatchingSettings()
     state: StateSettings = StateSettings()
+    cases: CasesSettings = CasesSettings()
     logging: LoggingSettings = LoggingSettings()
     # Secrets: never read from the file, only from the environment.
     token: str | None = Field(None, exclude=True)
@@ -162,6 +183,10 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
         update={
             "faq": settings.faq.model_copy(update={"dir": _resolve(settings.faq.dir, source)}),
             "state": settings.state.model_copy(update={"path": _resolve(settings.state.path, source)}),
+            "cases": settings.cases.model_copy(update={
+                "database": _resolve(settings.cases.database, source),
+                "glossary": _resolve(settings.cases.glossary, source),
+            }),
             "telegram": telegram,
             "token": env.get(TOKEN_ENV) or None,
             "webhook_secret": secret,

@@ -1,7 +1,7 @@
 """A local console that goes through the same Conversation as Telegram.
 
 Buttons are shown numbered; typing the number presses the button. Commands work as in
-Telegram (/start, /help, /chude, /lienhe, /lang en); Ctrl+D or /thoat quits.
+Telegram (/start, /help, /chude, /lienhe, /tracuu, /huy, /lang en); Ctrl+D or /thoat quits.
 """
 
 from __future__ import annotations
@@ -23,6 +23,12 @@ async def _command(conversation: Conversation, line: str) -> list[Reply] | None:
         "start": conversation.start, "help": conversation.help, "chude": conversation.topics,
         "topics": conversation.topics, "lienhe": conversation.contact, "contact": conversation.contact,
     }
+    if name in {"tracuu", "lookup"}:
+        return await conversation.case(CONSOLE_USER, argument.strip() or None)
+    if name in {"huy", "cancel"}:
+        return await conversation.cancel(CONSOLE_USER)
+    if name == "start" and argument.strip():
+        return await conversation.start(CONSOLE_USER, argument.strip())
     if name == "lang":
         if argument.strip():
             return await conversation.set_language(CONSOLE_USER, argument.strip())

@@ -19,6 +19,7 @@ from bot.config import AgencySettings
 from bot.faq.matcher import MatchResult
 from bot.faq.normalize import syllables
 from bot.knowledge import Knowledge
+from bot.lookup import CaseLookup
 from bot.replies import Button, Reply, answer_text, label
 from bot.state import StateStore
 from bot.texts import Texts, texts_for
@@ -49,10 +50,12 @@ class User:
 class Conversation:
     """Turns citizens' events into replies."""
 
-    def __init__(self, knowledge: Knowledge, state: StateStore, agency: AgencySettings) -> None:
+    def __init__(self, knowledge: Knowledge, state: StateStore, agency: AgencySettings,
+                 lookup: CaseLookup | None = None) -> None:
         self.knowledge = knowledge
         self.state = state
         self.agency = agency
+        self.lookup = lookup
         self._chosen: OrderedDict[int, str | None] = OrderedDict()  # recent users' choices, from the state DB
 
     async def language(self, user: User) -> str:
@@ -88,10 +91,26 @@ class Conversation:
 
     # -- commands ------------------------------------------------------------------------
 
-    async def start(self, user: User) -> list[Reply]:
-        """The welcome message and main menu."""
+    async def start(self, user: User, payload: str | None = None) -> list[Reply]:
+        """The welcome message and main menu; a deep link's payload is a case code to look up."""
+        if payload and self.lookup is not None:
+            return await self.case(user, payload)
         texts = await self._texts(user)
         return [Reply(texts.welcome.format(agency=self._values()["agency_name"]), self._menu(texts))]
+
+    async def case(self, user: User, code: str | None = None) -> list[Reply]:
+        """Start a case lookup (/tracuu [code], the menu, or a QR deep link)."""
+        texts = await self._texts(user)
+        if self.lookup is None:
+            return [Reply(texts.case_soon.format(hotline=self._values()["hotline"]), self._menu(texts))]
+        return await self.lookup.begin(user.id, await self.language(user) == "en", code)
+
+    async def cancel(self, user: User) -> list[Reply]:
+        """/huy: stop a pending lookup."""
+        english = await self.language(user) == "en"
+        if self.lookup is not None and self.lookup.pending(user.id):
+            return self.lookup.cancel(user.id, english)
+        return [Reply((await self._texts(user)).ask_prompt)]
 
     async def help(self, user: User) -> list[Reply]:
         """How to use the bot."""
@@ -131,6 +150,8 @@ class Conversation:
 
     async def text(self, user: User, message: str) -> list[Reply]:
         """Answer a free-text message."""
+        if self.lookup is not None and self.lookup.pending(user.id):
+            return await self.lookup.receive(user.id, await self.language(user) == "en", message)
         texts = await self._texts(user)
         prefix = ""
         if len(message) > QUESTION_LIMIT:
@@ -211,6 +232,8 @@ class Conversation:
             return [self._no_match(texts, edit=True)]
         if kind == "l" and rest in {"vi", "en"}:
             return await self.set_language(user, rest, edit=True)
+        if kind == "k":
+            return await self.cancel(user)
         return [Reply("", notice=texts.expired)]
 
     async def _menu_action(self, user: User, texts: Texts, item: str) -> list[Reply]:
@@ -222,7 +245,7 @@ class Conversation:
             other = "vi" if await self.language(user) == "en" else "en"
             return await self.set_language(user, other, edit=True)
         if item == "case":
-            return [Reply(texts.case_soon.format(hotline=self._values()["hotline"]), self._menu(texts), edit=True)]
+            return await self.case(user)
         if item == "news":
             return [Reply(texts.news_soon, self._menu(texts), edit=True)]
         if item == "ask":

@@ -73,6 +73,6 @@ def answer_text(entry: Entry, texts: Texts, english: bool, values: dict[str, str
 
 def plain(text: str) -> str:
     """Telegram HTML to plain text, for the console."""
-    for tag in ("<b>", "</b>", "<i>", "</i>"):
+    for tag in ("<b>", "</b>", "<i>", "</i>", "<code>", "</code>"):
         text = text.replace(tag, "")
     return html.unescape(text)

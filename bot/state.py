@@ -34,6 +34,14 @@ _SCHEMA = [
         entry_id TEXT NOT NULL,
         helpful INTEGER NOT NULL CHECK (helpful IN (0, 1))
     )""",
+    """CREATE TABLE IF NOT EXISTS lookups (
+        id INTEGER PRIMARY KEY,
+        looked_up_at TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('found', 'unknown', 'wrong_factor', 'limited')),
+        code_key TEXT
+    )""",
+    """CREATE INDEX IF NOT EXISTS lookups_by_user ON lookups (user_key, looked_up_at)""",
     """CREATE TABLE IF NOT EXISTS preferences (
         user_key TEXT PRIMARY KEY,
         language TEXT NOT NULL,
@@ -87,6 +95,28 @@ class StateStore:
     def user_key(self, user_id: int) -> str:
         """A stable pseudonym for a user id that cannot be reversed without the secret."""
         return hmac.new(self._secret, str(user_id).encode(), hashlib.sha256).hexdigest()
+
+    def code_key(self, code: str) -> str:
+        """A pseudonym for a case code in the audit log."""
+        return hmac.new(self._secret, b"case:" + code.encode(), hashlib.sha256).hexdigest()
+
+    async def record_lookup(self, user_id: int, outcome: str, code: str | None) -> None:
+        """Audit one case lookup: time, pseudonymous user, outcome, pseudonymous code; never the factor."""
+        await self._db.execute(
+            "INSERT INTO lookups (looked_up_at, user_key, outcome, code_key) VALUES (?, ?, ?, ?)",
+            (_now(), self.user_key(user_id), outcome, self.code_key(code) if code else None),
+        )
+        await self._db.commit()
+
+    async def failed_lookups(self, user_id: int, since: dt.datetime) -> int:
+        """Failed lookups by this user since `since` (UTC)."""
+        async with self._db.execute(
+            "SELECT count(*) FROM lookups WHERE user_key = ? AND looked_up_at >= ? "
+            "AND outcome IN ('unknown', 'wrong_factor')",
+            (self.user_key(user_id), since.isoformat(timespec="seconds")),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
 
     async def record_question(self, text: str, outcome: str, score: float, entry_id: str | None) -> None:
         """Record one question: its text only when it was not answered confidently."""

@@ -66,6 +66,7 @@ VI = Texts(
         "• Gõ câu hỏi bằng lời của bạn, ví dụ: <i>có được trả góp tiền thi hành án không</i>.\n"
         "• /chude: xem câu hỏi theo chủ đề.\n"
         "• /lienhe: địa chỉ, đường dây nóng của cơ quan.\n"
+        "• /tracuu: tra cứu tình trạng hồ sơ (cần mã hồ sơ và thông tin xác minh).\n"
         "• /lang: đổi ngôn ngữ (Tiếng Việt / English).\n"
         "• /start: về màn hình đầu.\n\n"
         "Tôi chỉ cung cấp thông tin chung, không thay thế ý kiến của Chấp hành viên hay luật sư."
@@ -130,6 +131,7 @@ VI = Texts(
         ("help", "Hướng dẫn sử dụng"),
         ("chude", "Câu hỏi theo chủ đề"),
         ("lienhe", "Liên hệ cơ quan thi hành án"),
+        ("tracuu", "Tra cứu hồ sơ thi hành án"),
         ("lang", "Đổi ngôn ngữ / Language"),
     ),
 )
@@ -149,6 +151,7 @@ EN = Texts(
         "• Type your question in your own words, e.g. <i>can I pay in instalments</i>.\n"
         "• /chude: questions by topic.\n"
         "• /lienhe: the agency's address and hotline.\n"
+        "• /tracuu: look up your case (code and verification needed).\n"
         "• /lang: change language (Tiếng Việt / English).\n"
         "• /start: back to the start.\n\n"
         "I give general information only; I do not replace the enforcement officer or a lawyer."
@@ -210,6 +213,7 @@ EN = Texts(
         ("help", "How to use"),
         ("chude", "Questions by topic"),
         ("lienhe", "Contact the agency"),
+        ("tracuu", "Look up a case"),
         ("lang", "Language / Ngôn ngữ"),
     ),
 )
@@ -220,3 +224,85 @@ LANGUAGES = {"vi": VI, "en": EN}
 def texts_for(language: str) -> Texts:
     """The texts of `language`, Vietnamese when unknown."""
     return LANGUAGES.get(language, VI)
+
+
+@dataclass(frozen=True)
+class CaseTexts:
+    """The case lookup's sentences."""
+
+    ask_code: str
+    bad_format: str
+    ask_factor: str
+    not_found: str
+    limited: str
+    cancelled: str
+    unavailable: str
+    title: str
+    status: str
+    next_steps: str
+    creditor: str
+    debtor: str
+    amounts: str
+    office: str
+    contact: str
+    dates: str
+    events: str
+    unknown_status: str
+    cancel: str
+
+
+CASE_VI = CaseTexts(
+    ask_code="Vui lòng gõ <b>mã hồ sơ</b> ghi trên quyết định hoặc giấy báo (ví dụ <code>{example}</code>).",
+    bad_format="Mã hồ sơ chưa đúng định dạng. Mã có dạng <code>{example}</code>; bạn hãy gõ lại, hoặc /huy để thôi.",
+    ask_factor="Để bảo vệ thông tin, vui lòng gõ {factor}. Chỉ khi khớp, tôi mới cho xem tình trạng hồ sơ.",
+    not_found=(
+        "Không tìm thấy hồ sơ khớp với mã và thông tin xác minh bạn gửi. Hãy kiểm tra lại giấy tờ, "
+        "hoặc liên hệ cơ quan thi hành án: đường dây nóng {hotline}."
+    ),
+    limited=(
+        "Bạn đã tra cứu sai nhiều lần. Để bảo vệ thông tin của người dân, tính năng tra cứu tạm dừng với "
+        "tài khoản này trong ít phút (tối đa 1 giờ). Cần gấp, vui lòng gọi {hotline}."
+    ),
+    cancelled="Đã thôi tra cứu. Bạn có thể gõ câu hỏi khác.",
+    unavailable="Dữ liệu hồ sơ đang được cập nhật, bạn vui lòng thử lại sau ít phút hoặc gọi {hotline}.",
+    title="<b>Hồ sơ {code}</b>",
+    status="Tình trạng: <b>{title}</b>",
+    next_steps="<i>Bạn có thể:</i> {text}",
+    creditor="Người được thi hành án: {name}",
+    debtor="Người phải thi hành án: {name}",
+    amounts="Phải thi hành: {due} · Đã thi hành: {paid} · Còn lại: {left}",
+    office="Đơn vị phụ trách: {office}; Chấp hành viên: {executor}",
+    contact="Liên hệ: {phone}, {address}",
+    dates="Quyết định ngày {decided} · Cập nhật ngày {updated}",
+    events="<b>Diễn biến gần đây</b>",
+    unknown_status="Trạng thái {status}: vui lòng hỏi Chấp hành viên để biết chi tiết.",
+    cancel="✖️ Thôi tra cứu",
+)
+
+CASE_EN = CaseTexts(
+    ask_code="Please type the <b>case code</b> printed on the decision or notice (e.g. <code>{example}</code>).",
+    bad_format="That code does not look right. Codes look like <code>{example}</code>; type it again, or /huy to stop.",
+    ask_factor="To protect personal data, please type {factor}. Only if it matches will I show the case.",
+    not_found=(
+        "No case matches the code and verification you sent. Please check your papers, or contact the "
+        "enforcement agency: hotline {hotline}."
+    ),
+    limited=(
+        "Too many failed lookups. To protect citizens' data, lookups are paused for this account for a while "
+        "(up to one hour). If urgent, call {hotline}."
+    ),
+    cancelled="Lookup cancelled. You can ask another question.",
+    unavailable="Case data is being updated; please try again in a few minutes or call {hotline}.",
+    title="<b>Case {code}</b>",
+    status="Status: <b>{title}</b>",
+    next_steps="<i>What you can do:</i> {text}",
+    creditor="Judgment creditor: {name}",
+    debtor="Judgment debtor: {name}",
+    amounts="Due: {due} · Paid: {paid} · Remaining: {left}",
+    office="Office in charge: {office}; enforcement officer: {executor}",
+    contact="Contact: {phone}, {address}",
+    dates="Decision of {decided} · Updated {updated}",
+    events="<b>Recent steps</b>",
+    unknown_status="Status {status}: please ask the enforcement officer for details.",
+    cancel="✖️ Stop lookup",
+)

@@ -16,6 +16,8 @@ def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler(["chude", "topics"], commands.topics))
     application.add_handler(CommandHandler(["lienhe", "contact"], commands.contact))
     application.add_handler(CommandHandler("lang", commands.language))
+    application.add_handler(CommandHandler(["tracuu", "lookup"], commands.lookup))
+    application.add_handler(CommandHandler(["huy", "cancel"], commands.cancel))
     # Button presses.
     application.add_handler(CallbackQueryHandler(callbacks.button))
     # Edited messages are not re-answered (the answer is already in the chat): a short hint.

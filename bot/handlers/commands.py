@@ -9,8 +9,20 @@ from bot.handlers.common import send, user_of
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """/start: welcome and menu."""
-    await send(update, context, await context.services.conversation.start(user_of(update)))
+    """/start [payload]: welcome and menu; a deep link (t.me/<bot>?start=<code>) starts a lookup."""
+    payload = context.args[0] if context.args else None
+    await send(update, context, await context.services.conversation.start(user_of(update), payload))
+
+
+async def lookup(update: Update, context: BotContext) -> None:
+    """/tracuu [code]: look up a case."""
+    code = " ".join(context.args) if context.args else None
+    await send(update, context, await context.services.conversation.case(user_of(update), code))
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    """/huy: stop a pending lookup."""
+    await send(update, context, await context.services.conversation.cancel(user_of(update)))
 
 
 async def help_(update: Update, context: BotContext) -> None:

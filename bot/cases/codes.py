@@ -1,0 +1,31 @@
+"""Case codes: what citizens type, normalised, then checked against the configured pattern."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Every dash-like character people's keyboards produce.
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−－﹣⁃"), "-")
+
+
+@dataclass(frozen=True)
+class CodeFormat:
+    """The agency's case-code format: a regular expression on the normalised code."""
+
+    pattern: str
+    example: str
+
+    def normalise(self, typed: str) -> str:
+        """Unify width, case, dashes and spacing: "ｑｎ – 2026 - 1234" -> "QN-2026-1234"."""
+        text = unicodedata.normalize("NFKC", typed).translate(_DASHES).upper()
+        text = re.sub(r"\s*-\s*", "-", text.strip())
+        return re.sub(r"\s+", "", text)
+
+    def parse(self, typed: str) -> str | None:
+        """The normalised code, or None when it does not fit the format."""
+        if len(typed) > 64:
+            return None
+        code = self.normalise(typed)
+        return code if re.fullmatch(self.pattern, code) else None

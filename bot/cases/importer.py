@@ -1,0 +1,172 @@
+"""Build a case-database snapshot from the agency's CSV export (format: docs/case-database.md).
+
+Every row is validated; problems come back as `line N: message`. The snapshot is written to a
+temporary file beside the target and renamed over it only when every row is valid, so the
+snapshot in use is never damaged and the bot switches to the new one in a single step.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.cases.codes import CodeFormat
+from bot.cases.store import SCHEMA, digest, normalise_factor
+
+COLUMNS = (
+    "code", "status", "office_id", "office_name", "office_address", "office_phone", "executor",
+    "decided_on", "updated_on", "amount_due", "amount_paid", "creditor_name", "debtor_name",
+    "creditor_factor", "debtor_factor", "events",
+)
+MAX_REPORTED = 200  # errors listed; the rest are counted
+_Checked = tuple[tuple[object, ...], list[tuple[object, ...]], list[tuple[str, str, str]]]
+_BATCH = 20_000
+
+
+@dataclass
+class ImportReport:
+    """How an import went."""
+
+    cases: int = 0
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+
+    def error(self, line: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED:
+            self.errors.append(f"line {line}: {message}")
+
+
+def _date(value: str) -> str:
+    return dt.date.fromisoformat(value.strip()).isoformat()
+
+
+def _events(value: str) -> list[tuple[str, str]]:
+    """'2026-07-02: Ra quyết định | 2026-07-05: Thông báo' -> [(date, text), ...]."""
+    events = []
+    for part in filter(None, (p.strip() for p in value.split("|"))):
+        day, _, text = part.partition(":")
+        if not text.strip():
+            raise ValueError(f"sự kiện '{part[:40]}' phải có dạng YYYY-MM-DD: nội dung")
+        events.append((_date(day), text.strip()))
+    return events
+
+
+class _Checker:
+    def __init__(self, codes: CodeFormat, statuses: set[str], report: ImportReport) -> None:
+        self.codes, self.statuses, self.report = codes, statuses, report
+        self.seen: set[str] = set()
+        self.offices: dict[str, tuple[str, str, str]] = {}
+
+    def row(self, line: int, row: dict[str, str]) -> _Checked | None:
+        """(case row, verifier rows, events) or None after reporting what is wrong."""
+        missing = [c for c in COLUMNS if c != "events" and not (row.get(c) or "").strip()]
+        if missing:
+            self.report.error(line, "thiếu giá trị: " + ", ".join(missing))
+            return None
+        code = self.codes.parse(row["code"])
+        problems = []
+        if code is None:
+            problems.append(f"mã hồ sơ '{row['code'][:30]}' không đúng định dạng (ví dụ {self.codes.example})")
+        elif code in self.seen:
+            problems.append(f"mã hồ sơ {code} bị lặp lại")
+        if row["status"].strip() not in self.statuses:
+            problems.append(f"trạng thái '{row['status'][:30]}' không có trong bảng trạng thái")
+        try:
+            decided, updated = _date(row["decided_on"]), _date(row["updated_on"])
+            events = _events(row.get("events") or "")
+        except ValueError as exc:
+            problems.append(f"ngày không hợp lệ ({exc})")
+            decided = updated = ""
+            events = []
+        try:
+            due, paid = int(row["amount_due"]), int(row["amount_paid"])
+            if due < 0 or paid < 0 or paid > due:
+                problems.append("số tiền phải không âm và số đã nộp không lớn hơn số phải thi hành")
+        except ValueError:
+            problems.append("số tiền phải là số nguyên (đồng)")
+            due = paid = 0
+        factors = {party: normalise_factor(row[f"{party}_factor"]) for party in ("creditor", "debtor")}
+        if not all(factors.values()):
+            problems.append("thông tin xác minh (creditor_factor, debtor_factor) phải có chữ số")
+        office = (row["office_name"].strip(), row["office_address"].strip(), row["office_phone"].strip())
+        known = self.offices.setdefault(row["office_id"].strip(), office)
+        if known != office:
+            problems.append(f"văn phòng {row['office_id']} có thông tin khác với dòng trước")
+        if problems or code is None:
+            for problem in problems:
+                self.report.error(line, problem)
+            return None
+        self.seen.add(code)
+        case: tuple[object, ...] = (
+            code, row["status"].strip(), row["office_id"].strip(), row["executor"].strip(), decided, updated,
+            due, paid, row["creditor_name"].strip(), row["debtor_name"].strip(),
+        )
+        verifiers: list[tuple[object, ...]] = []
+        for party, factor in factors.items():
+            salt = secrets.token_bytes(16)
+            verifiers.append((code, party, salt, digest(salt, factor)))
+        return case, verifiers, [(code, day, text) for day, text in events]
+
+
+def import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: CodeFormat,
+                statuses: set[str]) -> ImportReport:
+    """Validate and write rows (line number, CSV row) as a new snapshot at `out`."""
+    report = ImportReport()
+    checker = _Checker(codes, statuses, report)
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary.unlink(missing_ok=True)
+    db = sqlite3.connect(temporary)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.executescript(SCHEMA.replace("CREATE INDEX events_by_case ON events (case_code, happened_on);", ""))
+        batch: list[_Checked] = []
+        for line, row in rows:
+            checked = checker.row(line, row)
+            if checked is not None:
+                batch.append(checked)
+            if len(batch) >= _BATCH:
+                _write(db, batch)
+                report.cases += len(batch)
+                batch = []
+        _write(db, batch)
+        report.cases += len(batch)
+        db.executemany("INSERT INTO offices VALUES (?, ?, ?, ?)", [(k, *v) for k, v in checker.offices.items()])
+        db.execute("CREATE INDEX events_by_case ON events (case_code, happened_on)")
+        db.execute("INSERT INTO snapshot VALUES ('exported_at', ?)", (dt.datetime.now(dt.UTC).isoformat(),))
+        db.commit()
+    finally:
+        db.close()
+    if report.error_count or report.cases == 0:
+        if report.cases == 0 and not report.error_count:
+            report.error(1, "tệp không có dòng dữ liệu nào")
+        temporary.unlink(missing_ok=True)
+        report.cases = 0
+        return report
+    os.replace(temporary, out)  # atomic: the bot sees the old snapshot or the new one, never half
+    return report
+
+
+def _write(db: sqlite3.Connection, batch: list[_Checked]) -> None:
+    db.executemany("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (case for case, _, _ in batch))
+    db.executemany("INSERT INTO verifiers VALUES (?, ?, ?, ?)", (v for _, vs, _ in batch for v in vs))
+    db.executemany("INSERT INTO events VALUES (?, ?, ?)", (e for _, _, es in batch for e in es))
+
+
+def read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a UTF-8 CSV export with their line numbers (the header is line 1)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError("line 1: thiếu cột: " + ", ".join(missing))
+        for row in reader:
+            yield reader.line_num, row

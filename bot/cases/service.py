@@ -1,0 +1,34 @@
+"""Opening the case store from the configuration, with a demo snapshot when none exists."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.cases.codes import CodeFormat
+from bot.cases.demo import Sample, demo_rows
+from bot.cases.glossary import load_glossary
+from bot.cases.importer import ImportReport, import_rows
+from bot.cases.store import CaseStore
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_demo(settings: Settings, out: Path, count: int) -> tuple[ImportReport, list[Sample]]:
+    """Write a synthetic snapshot to `out`; returns the report and a few samples to try."""
+    cases = settings.cases
+    samples: list[Sample] = []
+    statuses = set(load_glossary(cases.glossary)[0])
+    report = import_rows(demo_rows(count, samples=samples), out, CodeFormat(cases.code_pattern, cases.code_example),
+                         statuses)
+    return report, samples
+
+
+def open_case_store(settings: Settings) -> CaseStore:
+    """The case store; when the configured export does not exist yet, a demo snapshot there."""
+    path = settings.cases.database
+    if not path.exists():
+        log.warning("no case database at %s: creating a demo snapshot with synthetic cases", path.name)
+        build_demo(settings, path, settings.cases.demo_count)
+    return CaseStore(path, settings.cases.recent_events)

@@ -1,0 +1,147 @@
+"""The case lookup dialogue, free of Telegram: code, then second factor, then the answer.
+
+An unknown code and a wrong second factor get the same neutral message, failures are limited
+per user per hour (counted in the state database, so a restart does not reset them), and every
+lookup is audited with pseudonyms only. Names are masked; no address or ID is ever shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import time
+from dataclasses import dataclass
+
+from bot.cases.codes import CodeFormat
+from bot.cases.glossary import Status
+from bot.cases.store import CaseRecord, CaseStore, CaseStoreError
+from bot.config import CasesSettings
+from bot.replies import Button, Reply
+from bot.state import StateStore
+from bot.texts import CASE_EN, CASE_VI, CaseTexts
+
+_PENDING_SECONDS = 600  # an unfinished lookup is forgotten after this long
+_CANCEL_WORDS = {"huy", "/huy", "thoi", "cancel", "/cancel", "stop"}
+
+
+def mask(name: str) -> str:
+    """Initials only: 'Nguyễn Văn An' -> 'N. V. A.'."""
+    return " ".join(part[0].upper() + "." for part in name.split() if part)
+
+
+def money(amount: int, english: bool) -> str:
+    return f"{amount:,} VND" if english else f"{amount:,}".replace(",", ".") + " đồng"
+
+
+@dataclass
+class _Pending:
+    code: str | None
+    since: float
+
+
+class CaseLookup:
+    """Runs lookups for many users at once; one pending lookup per user."""
+
+    def __init__(self, store: CaseStore, glossary: dict[str, Status], settings: CasesSettings,
+                 state: StateStore, hotline: str) -> None:
+        self.store = store
+        self.glossary = glossary
+        self.settings = settings
+        self.codes = CodeFormat(settings.code_pattern, settings.code_example)
+        self.state = state
+        self.hotline = html.escape(hotline)
+        self._pending: dict[int, _Pending] = {}
+
+    def pending(self, user_id: int) -> bool:
+        """Is this user in the middle of a lookup?"""
+        entry = self._pending.get(user_id)
+        if entry is not None and time.monotonic() - entry.since > _PENDING_SECONDS:
+            del self._pending[user_id]
+            return False
+        return entry is not None
+
+    def _texts(self, english: bool) -> CaseTexts:
+        return CASE_EN if english else CASE_VI
+
+    def _cancel_button(self, texts: CaseTexts) -> tuple[tuple[Button, ...], ...]:
+        return ((Button(texts.cancel, "k:cancel"),),)
+
+    async def _limited(self, user_id: int) -> bool:
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+        return await self.state.failed_lookups(user_id, since) >= self.settings.max_failures_per_hour
+
+    async def begin(self, user_id: int, english: bool, typed_code: str | None = None) -> list[Reply]:
+        """Start a lookup, with the code when the citizen already gave it."""
+        texts = self._texts(english)
+        if await self._limited(user_id):
+            await self.state.record_lookup(user_id, "limited", None)
+            self._pending.pop(user_id, None)
+            return [Reply(texts.limited.format(hotline=self.hotline))]
+        self._pending[user_id] = _Pending(None, time.monotonic())
+        if typed_code:
+            return await self.receive(user_id, english, typed_code)
+        return [Reply(texts.ask_code.format(example=html.escape(self.codes.example)), self._cancel_button(texts))]
+
+    def cancel(self, user_id: int, english: bool) -> list[Reply]:
+        self._pending.pop(user_id, None)
+        return [Reply(self._texts(english).cancelled)]
+
+    async def receive(self, user_id: int, english: bool, text: str) -> list[Reply]:
+        """The next message of a pending lookup: the code, then the second factor."""
+        texts = self._texts(english)
+        pending = self._pending.get(user_id)
+        if pending is None:
+            return await self.begin(user_id, english)
+        if text.strip().lower() in _CANCEL_WORDS:
+            return self.cancel(user_id, english)
+        if pending.code is None:
+            code = self.codes.parse(text)
+            if code is None:
+                return [Reply(texts.bad_format.format(example=html.escape(self.codes.example)),
+                              self._cancel_button(texts))]
+            pending.code = code
+            factor = self.settings.second_factor_en if english else self.settings.second_factor
+            return [Reply(texts.ask_factor.format(factor=html.escape(factor)), self._cancel_button(texts))]
+        code = pending.code
+        del self._pending[user_id]
+        if await self._limited(user_id):
+            await self.state.record_lookup(user_id, "limited", code)
+            return [Reply(texts.limited.format(hotline=self.hotline))]
+        try:
+            record = self.store.find(code)
+            party = self.store.verify(code, text[:64]) if record is not None else None
+        except CaseStoreError:
+            return [Reply(texts.unavailable.format(hotline=self.hotline))]
+        if record is None or party is None:
+            await self.state.record_lookup(user_id, "unknown" if record is None else "wrong_factor", code)
+            return [Reply(texts.not_found.format(hotline=self.hotline))]
+        await self.state.record_lookup(user_id, "found", code)
+        return [self.answer(record, english)]
+
+    def answer(self, record: CaseRecord, english: bool) -> Reply:
+        """The case as the citizen sees it: status explained, amounts, office, recent steps."""
+        texts = self._texts(english)
+        status = self.glossary.get(record.status)
+        lines = [texts.title.format(code=html.escape(record.code))]
+        if status is None:
+            lines.append(texts.unknown_status.format(status=html.escape(record.status)))
+        else:
+            title, meaning, steps = (status.english if english and status.english
+                                     else (status.title, status.meaning, status.next_steps))
+            lines += [texts.status.format(title=html.escape(title)), html.escape(meaning),
+                      texts.next_steps.format(text=html.escape(steps))]
+        day = "%d/%m/%Y"
+        lines += [
+            "",
+            texts.creditor.format(name=mask(record.creditor_name)),
+            texts.debtor.format(name=mask(record.debtor_name)),
+            texts.amounts.format(due=money(record.amount_due, english), paid=money(record.amount_paid, english),
+                                 left=money(record.amount_left, english)),
+            texts.office.format(office=html.escape(record.office_name), executor=mask(record.executor)),
+            texts.contact.format(phone=html.escape(record.office_phone), address=html.escape(record.office_address)),
+            texts.dates.format(decided=record.decided_on.strftime(day), updated=record.updated_on.strftime(day)),
+        ]
+        if record.events:
+            lines += ["", texts.events,
+                      *(f"• {e.happened_on.strftime(day)}: {html.escape(e.description)}" for e in record.events)]
+        return Reply("\n".join(lines))
