@@ -24,6 +24,8 @@ def make_settings(tmp_path: Path, base_url: str, extra: str = "", env: dict[str,
     config = tmp_path / "config.yaml"
     config.write_text(
         f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n"
+        f"cases:\n  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n  database: {tmp_path / 'cases.sqlite3'}\n"
+        f"  demo_count: 200\n"
         f"telegram:\n  retry_seconds: 30\n{extra}",
         encoding="utf-8",
     )
@@ -89,7 +91,7 @@ async def test_start_shows_welcome_menu_and_registers_commands(telegram: FakeTel
     assert labels(reply) == ["❓ Đặt câu hỏi", "📚 Câu hỏi theo chủ đề", "🔎 Tra cứu hồ sơ", "📢 Thông báo",
                              "☎️ Liên hệ", "🌐 English"]
     commands = [params for name, params in telegram.calls if name == "setMyCommands"]
-    assert {c["command"] for c in commands[0]["commands"]} == {"start", "help", "chude", "lienhe", "lang"}
+    assert {c["command"] for c in commands[0]["commands"]} == {"start", "help", "chude", "lienhe", "tracuu", "lang"}
     help_reply = await ask(telegram, 1, "/help")
     assert "<b>Cách dùng</b>" in help_reply.text
 

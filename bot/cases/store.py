@@ -17,6 +17,7 @@ import hmac
 import os
 import sqlite3
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,8 +63,9 @@ def digest(salt: bytes, factor: str) -> bytes:
 
 
 def normalise_factor(factor: str) -> str:
-    """Digits only: '1 9 8 0', '１９８０' and '1980.' are the same answer."""
-    return "".join(char for char in factor if char.isdigit()) if factor else ""
+    """ASCII digits only: '1 9 8 0', '１９８０' and '1980.' are the same answer."""
+    text = unicodedata.normalize("NFKC", factor or "")
+    return "".join(char for char in text if char in "0123456789")
 
 
 @dataclass(frozen=True)
