@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 # Every dash-like character people's keyboards produce.
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−－﹣⁃"), "-")
@@ -17,6 +18,10 @@ class CodeFormat:
     pattern: str
     example: str
 
+    @cached_property
+    def _regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern)
+
     def normalise(self, typed: str) -> str:
         """Unify width, case, dashes and spacing: "ｑｎ – 2026 - 1234" -> "QN-2026-1234"."""
         text = unicodedata.normalize("NFKC", typed).translate(_DASHES).upper()
@@ -27,5 +32,7 @@ class CodeFormat:
         """The normalised code, or None when it does not fit the format."""
         if len(typed) > 64:
             return None
+        if self._regex.fullmatch(typed):  # already in normal form (as exports are)
+            return typed
         code = self.normalise(typed)
-        return code if re.fullmatch(self.pattern, code) else None
+        return code if self._regex.fullmatch(code) else None

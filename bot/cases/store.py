@@ -38,7 +38,8 @@ CREATE TABLE cases (
     amount_due INTEGER NOT NULL CHECK (amount_due >= 0),
     amount_paid INTEGER NOT NULL CHECK (amount_paid >= 0),
     creditor_name TEXT NOT NULL,
-    debtor_name TEXT NOT NULL
+    debtor_name TEXT NOT NULL,
+    events TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE verifiers (
     case_code TEXT NOT NULL REFERENCES cases (code),
@@ -47,12 +48,6 @@ CREATE TABLE verifiers (
     digest BLOB NOT NULL,
     PRIMARY KEY (case_code, party)
 ) WITHOUT ROWID;
-CREATE TABLE events (
-    case_code TEXT NOT NULL REFERENCES cases (code),
-    happened_on TEXT NOT NULL,
-    description TEXT NOT NULL
-);
-CREATE INDEX events_by_case ON events (case_code, happened_on);
 CREATE TABLE snapshot (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
 
@@ -64,6 +59,8 @@ def digest(salt: bytes, factor: str) -> bytes:
 
 def normalise_factor(factor: str) -> str:
     """ASCII digits only: '1 9 8 0', '１９８０' and '1980.' are the same answer."""
+    if factor.isascii() and factor.isdigit():
+        return factor
     text = unicodedata.normalize("NFKC", factor or "")
     return "".join(char for char in text if char in "0123456789")
 
@@ -74,6 +71,23 @@ class Event:
 
     happened_on: dt.date
     description: str
+
+
+def parse_events(text: str) -> list[Event]:
+    """A case's timeline as exported: 'YYYY-MM-DD: description | YYYY-MM-DD: description'.
+
+    Raises:
+        ValueError: when a part has no valid date or no description.
+    """
+    events = []
+    for part in text.split("|"):
+        day, _, description = part.partition(":")
+        if not part.strip():
+            continue
+        if not description.strip():
+            raise ValueError(f"sự kiện '{part.strip()[:40]}' phải có dạng YYYY-MM-DD: nội dung")
+        events.append(Event(dt.date.fromisoformat(day.strip()), description.strip()))
+    return events
 
 
 @dataclass(frozen=True)
@@ -169,23 +183,18 @@ class CaseStore:
         try:
             row = connection.execute(
                 "SELECT c.code, c.status, o.name, o.address, o.phone, c.executor, c.decided_on, c.updated_on, "
-                "c.amount_due, c.amount_paid, c.creditor_name, c.debtor_name "
+                "c.amount_due, c.amount_paid, c.creditor_name, c.debtor_name, c.events "
                 "FROM cases AS c JOIN offices AS o ON o.id = c.office_id WHERE c.code = ?",
                 (code,),
             ).fetchone()
-            if row is None:
-                return None
-            events = connection.execute(
-                "SELECT happened_on, description FROM events WHERE case_code = ? "
-                "ORDER BY happened_on DESC LIMIT ?",
-                (code, self.recent_events),
-            ).fetchall()
         except sqlite3.Error as exc:
             raise CaseStoreError(f"lookup failed: {type(exc).__name__}") from exc
+        if row is None:
+            return None
+        events = sorted(parse_events(row[12]), key=lambda e: e.happened_on, reverse=True)[: self.recent_events]
         return CaseRecord(
             row[0], row[1], row[2], row[3], row[4], row[5], dt.date.fromisoformat(row[6]),
-            dt.date.fromisoformat(row[7]), int(row[8]), int(row[9]), row[10], row[11],
-            tuple(Event(dt.date.fromisoformat(day), text) for day, text in events),
+            dt.date.fromisoformat(row[7]), int(row[8]), int(row[9]), row[10], row[11], tuple(events),
         )
 
     def verify(self, code: str, factor: str) -> str | None:
