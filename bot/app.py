@@ -99,7 +99,7 @@ def build_application(settings: Settings) -> BotApplication:
         .post_shutdown(post_shutdown)
         .build()
     )
-    register(application)
+    register(application, settings)
     return application
 
 

@@ -98,6 +98,7 @@ class CasesSettings(_Section):
     max_failures_per_hour: int = Field(5, ge=1, le=100)
     recent_events: int = Field(5, ge=1, le=20)
     demo_count: int = Field(1000, ge=10)
+    check_seconds: float = Field(60, gt=0)
 
     @model_validator(mode="after")
     def _pattern_compiles(self) -> CasesSettings:

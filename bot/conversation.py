@@ -105,6 +105,12 @@ class Conversation:
             return [Reply(texts.case_soon.format(hotline=self._values()["hotline"]), self._menu(texts))]
         return await self.lookup.begin(user.id, await self.language(user) == "en", code)
 
+    async def unfollow(self, user: User) -> list[Reply]:
+        """/huytheodoi: stop every case notification."""
+        if self.lookup is None:
+            return [Reply((await self._texts(user)).ask_prompt)]
+        return await self.lookup.unfollow(user.id, await self.language(user) == "en")
+
     async def cancel(self, user: User) -> list[Reply]:
         """/huy: stop a pending lookup."""
         english = await self.language(user) == "en"
@@ -234,6 +240,10 @@ class Conversation:
             return await self.set_language(user, rest, edit=True)
         if kind == "k":
             return await self.cancel(user)
+        if kind == "w" and self.lookup is not None:
+            return await self.lookup.follow(user.id, await self.language(user) == "en")
+        if kind == "u" and self.lookup is not None:
+            return await self.lookup.unfollow(user.id, await self.language(user) == "en", rest or None)
         return [Reply("", notice=texts.expired)]
 
     async def _menu_action(self, user: User, texts: Texts, item: str) -> list[Reply]:

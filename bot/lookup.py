@@ -24,6 +24,11 @@ _PENDING_SECONDS = 600  # an unfinished lookup is forgotten after this long
 _CANCEL_WORDS = {"huy", "/huy", "thoi", "cancel", "/cancel", "stop"}
 
 
+def signature(record: CaseRecord) -> str:
+    """What a follower is notified about: status, last update and the number of steps."""
+    return f"{record.status}|{record.updated_on.isoformat()}|{len(record.events)}"
+
+
 def mask(name: str) -> str:
     """Initials only: 'Nguyễn Văn An' -> 'N. V. A.'."""
     return " ".join(part[0].upper() + "." for part in name.split() if part)
@@ -51,7 +56,7 @@ class CaseLookup:
         self.state = state
         self.hotline = html.escape(hotline)
         self._pending: dict[int, _Pending] = {}
-
+        self._verified: dict[int, str] = {}  # the last case each user proved access to
     def pending(self, user_id: int) -> bool:
         """Is this user in the middle of a lookup?"""
         entry = self._pending.get(user_id)
@@ -116,7 +121,46 @@ class CaseLookup:
             await self.state.record_lookup(user_id, "unknown" if record is None else "wrong_factor", code)
             return [Reply(texts.not_found.format(hotline=self.hotline))]
         await self.state.record_lookup(user_id, "found", code)
-        return [self.answer(record, english)]
+        self._verified[user_id] = code
+        answer = self.answer(record, english)
+        return [Reply(answer.text, ((Button(texts.follow, "w:"),),))]
+
+    async def follow(self, user_id: int, english: bool) -> list[Reply]:
+        """Subscribe the user to the case they last looked up successfully (never another)."""
+        texts = self._texts(english)
+        code = self._verified.get(user_id)
+        record = self.store.find(code) if code else None
+        if code is None or record is None:
+            return [Reply("", notice=texts.cancelled)]
+        await self.state.subscribe_case(user_id, code, signature(record))
+        return [Reply(texts.following.format(code=html.escape(code)), notice=texts.follow)]
+
+    async def unfollow(self, user_id: int, english: bool, code: str | None = None) -> list[Reply]:
+        """/huytheodoi: stop following every case (or one, from a notification's button)."""
+        count = await self.state.unsubscribe_cases(user_id, code)
+        return [Reply(self._texts(english).unfollowed.format(count=count))]
+
+    async def changes(self) -> list[tuple[int, Reply]]:
+        """Notifications for followed cases whose status or timeline changed since last seen."""
+        notices: list[tuple[int, Reply]] = []
+        for chat_id, code, seen in await self.state.case_subscriptions():
+            try:
+                record = self.store.find(code)
+            except CaseStoreError:
+                return notices
+            if record is None or signature(record) == seen:
+                continue
+            english = await self.state.language(chat_id) == "en"
+            texts = self._texts(english)
+            status = self.glossary.get(record.status)
+            title = (status.english[0] if english and status and status.english
+                     else status.title if status else record.status)
+            latest = record.events[0].description if record.events else ""
+            text = texts.changed.format(code=html.escape(code), date=record.updated_on.strftime("%d/%m/%Y"),
+                                        status=html.escape(title), event=html.escape(latest))
+            notices.append((chat_id, Reply(text, ((Button(texts.unfollow, f"u:{code}"),),))))
+            await self.state.mark_seen(chat_id, code, signature(record))
+        return notices
 
     def answer(self, record: CaseRecord, english: bool) -> Reply:
         """The case as the citizen sees it: status explained, amounts, office, recent steps."""

@@ -42,6 +42,13 @@ _SCHEMA = [
         code_key TEXT
     )""",
     """CREATE INDEX IF NOT EXISTS lookups_by_user ON lookups (user_key, looked_up_at)""",
+    """CREATE TABLE IF NOT EXISTS case_subscriptions (
+        chat_id INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        subscribed_at TEXT NOT NULL,
+        PRIMARY KEY (chat_id, code)
+    )""",
     """CREATE TABLE IF NOT EXISTS preferences (
         user_key TEXT PRIMARY KEY,
         language TEXT NOT NULL,
@@ -117,6 +124,37 @@ class StateStore:
         ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
+
+    async def subscribe_case(self, chat_id: int, code: str, seen: str) -> None:
+        """Follow a case's changes (the chat and code are kept: they are needed to notify)."""
+        await self._db.execute(
+            "INSERT INTO case_subscriptions (chat_id, code, last_seen, subscribed_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (chat_id, code) DO UPDATE SET last_seen = excluded.last_seen",
+            (chat_id, code, seen, _now()),
+        )
+        await self._db.commit()
+
+    async def unsubscribe_cases(self, chat_id: int, code: str | None = None) -> int:
+        """Stop following one case (or all of the chat's); how many subscriptions ended."""
+        if code is None:
+            cursor = await self._db.execute("DELETE FROM case_subscriptions WHERE chat_id = ?", (chat_id,))
+        else:
+            cursor = await self._db.execute(
+                "DELETE FROM case_subscriptions WHERE chat_id = ? AND code = ?", (chat_id, code)
+            )
+        await self._db.commit()
+        return cursor.rowcount
+
+    async def case_subscriptions(self) -> list[tuple[int, str, str]]:
+        """Every (chat_id, code, last_seen)."""
+        async with self._db.execute("SELECT chat_id, code, last_seen FROM case_subscriptions") as cursor:
+            return [(int(a), str(b), str(c)) for a, b, c in await cursor.fetchall()]
+
+    async def mark_seen(self, chat_id: int, code: str, seen: str) -> None:
+        await self._db.execute(
+            "UPDATE case_subscriptions SET last_seen = ? WHERE chat_id = ? AND code = ?", (seen, chat_id, code)
+        )
+        await self._db.commit()
 
     async def record_question(self, text: str, outcome: str, score: float, entry_id: str | None) -> None:
         """Record one question: its text only when it was not answered confidently."""

@@ -249,6 +249,11 @@ class CaseTexts:
     events: str
     unknown_status: str
     cancel: str
+    follow: str
+    following: str
+    changed: str
+    unfollow: str
+    unfollowed: str
 
 
 CASE_VI = CaseTexts(
@@ -277,6 +282,14 @@ CASE_VI = CaseTexts(
     events="<b>Diễn biến gần đây</b>",
     unknown_status="Trạng thái {status}: vui lòng hỏi Chấp hành viên để biết chi tiết.",
     cancel="✖️ Thôi tra cứu",
+    follow="🔔 Theo dõi hồ sơ này",
+    following=(
+        "Đã đăng ký: khi hồ sơ {code} có trạng thái hoặc diễn biến mới, tôi sẽ nhắn cho bạn. "
+        "Gõ /huytheodoi để thôi nhận bất cứ lúc nào."
+    ),
+    changed="🔔 Hồ sơ <b>{code}</b> có cập nhật ({date}): <b>{status}</b>\n{event}\nGõ /tracuu để xem chi tiết.",
+    unfollow="🔕 Thôi theo dõi",
+    unfollowed="Đã thôi theo dõi {count} hồ sơ.",
 )
 
 CASE_EN = CaseTexts(
@@ -305,4 +318,9 @@ CASE_EN = CaseTexts(
     events="<b>Recent steps</b>",
     unknown_status="Status {status}: please ask the enforcement officer for details.",
     cancel="✖️ Stop lookup",
+    follow="🔔 Follow this case",
+    following="Done: when case {code} gets a new status or step, I will message you. Type /huytheodoi to stop.",
+    changed="🔔 Case <b>{code}</b> was updated ({date}): <b>{status}</b>\n{event}\nType /tracuu for details.",
+    unfollow="🔕 Stop following",
+    unfollowed="Stopped following {count} case(s).",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -9,9 +10,13 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotApplication
+from bot.cases.codes import CodeFormat
+from bot.cases.demo import demo_rows
+from bot.cases.glossary import load_glossary
+from bot.cases.importer import import_rows
 from bot.cases.store import CaseStore
-from tests.fake_telegram import FakeTelegram
-from tests.test_telegram import ask, labels, make_settings, started, stopped
+from tests.fake_telegram import FakeTelegram, Sent
+from tests.test_telegram import ROOT, ask, labels, make_settings, started, stopped
 
 
 @pytest.fixture
@@ -107,3 +112,40 @@ async def test_failures_are_limited_and_survive_a_restart(telegram: FakeTelegram
         assert (await ask(telegram, 55, "/tracuu")).text.startswith("Vui lòng gõ")
     finally:
         await stopped(application)
+
+
+def reexport(tmp_path: Path, code: str, status: str) -> None:
+    """A new export in which one case moved on."""
+    rows = []
+    for line, row in demo_rows(200):
+        if row["code"] == code:
+            row.update(status=status, updated_on="2026-11-27",
+                       events=row["events"] + " | 2026-11-27: Xác nhận đã thi hành xong")
+        rows.append((line, row))
+    statuses = set(load_glossary(ROOT / "glossary" / "statuses.yaml")[0])
+    report = import_rows(iter(rows), tmp_path / "cases.sqlite3", CodeFormat(r"^QN-\d{4}-\d{6}$", "x"), statuses)
+    assert report.errors == []
+
+
+async def test_follow_a_case_and_get_told_of_changes(
+    telegram: FakeTelegram, bot: BotApplication, tmp_path: Path
+) -> None:
+    code, factor, _, _ = first_case(tmp_path)
+    await telegram.press(56, Sent(0, 56, "", None), "w:")  # a forged button without a lookup: nothing
+    await ask(telegram, 56, f"/tracuu {code}")
+    answer = await ask(telegram, 56, factor)
+    assert labels(answer) == ["🔔 Theo dõi hồ sơ này"]
+    before = len(telegram.sent_to(56))
+    await telegram.press(56, answer, "w:")
+    following = (await telegram.wait_for(56, before + 1))[-1]
+    assert following.text.startswith(f"Đã đăng ký: khi hồ sơ {code} có trạng thái hoặc diễn biến mới")
+    reexport(tmp_path, code, "da-thi-hanh-xong")
+    notice = (await telegram.wait_for(56, before + 2))[-1]
+    assert notice.text.startswith(f"🔔 Hồ sơ <b>{code}</b> có cập nhật (27/11/2026): <b>Đã thi hành xong</b>")
+    assert labels(notice) == ["🔕 Thôi theo dõi"]
+    stopped_following = await ask(telegram, 56, "/huytheodoi")
+    assert stopped_following.text == "Đã thôi theo dõi 1 hồ sơ."
+    count = len(telegram.sent_to(56))
+    reexport(tmp_path, code, "dinh-chi")
+    await asyncio.sleep(1.0)
+    assert len(telegram.sent_to(56)) == count  # no more notices

@@ -47,3 +47,8 @@ async def language(update: Update, context: BotContext) -> None:
         await send(update, context, await conversation.set_language(user, context.args[0]))
     else:
         await send(update, context, await conversation.choose_language(user))
+
+
+async def unfollow(update: Update, context: BotContext) -> None:
+    """/huytheodoi: stop case notifications."""
+    await send(update, context, await context.services.conversation.unfollow(user_of(update)))

@@ -26,7 +26,7 @@ def user_of(update: Update) -> User:
     return User(user.id, user.language_code) if user else User(0)
 
 
-def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
+def markup(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
@@ -73,14 +73,14 @@ async def send(update: Update, context: BotContext, replies: list[Reply]) -> Non
         if not reply.text:
             continue
         parts = split_message(reply.text)
-        markup = _markup(reply)
+        buttons_markup = markup(reply)
         target = query.message if query is not None and reply.edit else None
         if isinstance(target, Message) and len(parts) == 1:
             try:
-                await deliver(partial(target.edit_text, parts[0], reply_markup=markup), retry)
+                await deliver(partial(target.edit_text, parts[0], reply_markup=buttons_markup), retry)
                 continue
             except BadRequest as exc:  # e.g. "message is not modified" or too old to edit
                 log.debug("edit failed (%s); sending a new message", exc)
         for number, part in enumerate(parts, 1):
-            buttons = markup if number == len(parts) else None
+            buttons = buttons_markup if number == len(parts) else None
             await deliver(partial(context.bot.send_message, chat.id, part, reply_markup=buttons), retry)

@@ -1,0 +1,28 @@
+"""Background jobs: telling case followers about changes."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from telegram.error import Forbidden
+
+from bot.app import BotContext
+from bot.handlers.common import deliver, markup
+
+log = logging.getLogger(__name__)
+
+
+async def notify_case_changes(context: BotContext) -> None:
+    """Send followers the changes found in the current case export."""
+    lookup = context.services.conversation.lookup
+    if lookup is None:
+        return
+    retry = context.services.settings.telegram.retry_seconds
+    for chat_id, reply in await lookup.changes():
+        try:
+            await deliver(partial(context.bot.send_message, chat_id, reply.text, reply_markup=markup(reply)), retry)
+        except Forbidden:  # the citizen blocked the bot: stop following for them
+            await lookup.state.unsubscribe_cases(chat_id)
+        except Exception:  # one failed notice must not stop the others; logged without content
+            log.warning("a case notification could not be sent", exc_info=True)
