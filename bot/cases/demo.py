@@ -48,8 +48,8 @@ def demo_rows(
     rng = random.Random(seed)
     today = dt.date(2026, 11, 27)
     for number in range(count):
-        year = rng.choice([2024, 2025, 2026])
-        code = f"QN-{year}-{number + 1:06d}"
+        year = 2024 + number % 3  # three years of cases, numbered within each year
+        code = f"QN-{year}-{number // 3 + 1:06d}"
         decided = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(0, 300 if year == 2026 else 360))
         steps = rng.randint(1, len(TIMELINE))
         events, day = [], decided
