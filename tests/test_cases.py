@@ -110,6 +110,19 @@ def test_bad_rows_are_reported_and_the_old_snapshot_is_untouched(tmp_path: Path)
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_big_export_checked_in_parallel_catches_duplicates_across_chunks(tmp_path: Path) -> None:
+    rows = list(demo_rows(25_000))
+    duplicate = {**rows[3][1]}  # the fourth case again, 25,000 rows later (another chunk)
+    rows.append((25_002, duplicate))
+    target = tmp_path / "cases.sqlite3"
+    report = import_rows(iter(rows), target, CODES, STATUSES)
+    assert report.errors == [f"line 25002: mã hồ sơ {duplicate['code']} bị lặp lại"]
+    assert not target.exists()
+    report = import_rows(iter(rows[:-1]), target, CODES, STATUSES)
+    assert (report.cases, report.errors) == (25_000, [])
+    assert CaseStore(target).find(rows[-2][1]["code"]) is not None
+
+
 def test_the_store_cannot_write(tmp_path: Path) -> None:
     target = tmp_path / "cases.sqlite3"
     import_rows(read_csv(write_csv(tmp_path / "good.csv", [ROW])), target, CODES, STATUSES)
