@@ -18,12 +18,14 @@ RUN useradd --create-home --uid 10001 bot \
 
 COPY --chown=10001:10001 bot/ ./bot/
 COPY --chown=10001:10001 faq/ ./faq/
+COPY --chown=10001:10001 glossary/ ./glossary/
 COPY --chown=10001:10001 config.yaml ./
 
 USER 10001
 
-# FAQ content (edited by staff) and writable state live outside the image.
-VOLUME ["/app/faq", "/app/data"]
+# FAQ and status glossary (edited by staff), the case export and the writable state live
+# outside the image: /app/data holds cases.sqlite3 (the agency's export) and state.sqlite3.
+VOLUME ["/app/faq", "/app/glossary", "/app/data"]
 
 # Health: the configuration loads. It deliberately ignores FAQ mistakes: a broken FAQ file
 # must never get the container restarted (the bot keeps serving the last good version).

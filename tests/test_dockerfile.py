@@ -20,6 +20,6 @@ def test_hadolint_is_clean() -> None:
 def test_image_runs_as_non_root_with_volumes_and_health_check() -> None:
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "\nUSER 10001\n" in text
-    assert 'VOLUME ["/app/faq", "/app/data"]' in text
+    assert 'VOLUME ["/app/faq", "/app/glossary", "/app/data"]' in text
     assert "HEALTHCHECK" in text
     assert "TOKEN" not in text

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bot.cases.codes import CodeFormat
 from bot.cases.store import SCHEMA, digest, normalise_factor, parse_events
+from bot.faq.bulk import paused_gc
 
 COLUMNS = (
     "code", "status", "office_id", "office_name", "office_address", "office_phone", "executor",
@@ -149,9 +150,16 @@ class _Checker:
 def import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: CodeFormat,
                 statuses: set[str]) -> ImportReport:
     """Validate and write rows (line number, CSV row) as a new snapshot at `out`."""
+    with paused_gc():
+        return _import_rows(rows, out, codes, statuses)
+
+
+def _import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: CodeFormat,
+                 statuses: set[str]) -> ImportReport:
     report = ImportReport()
     checker = _Checker(codes, statuses, report)
     temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary.unlink(missing_ok=True)
     db = sqlite3.connect(temporary)

@@ -19,6 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.faq.bulk import paused_gc
 from bot.faq.model import Faq
 from bot.faq.normalize import Normalizer, syllables, telex_variants
 from bot.faq.syllable import is_syllable
@@ -47,6 +48,10 @@ class FaqIndex:
     """Immutable postings over one FAQ, plus the typo repair that depends on its vocabulary."""
 
     def __init__(self, faq: Faq) -> None:
+        with paused_gc():
+            self._build(faq)
+
+    def _build(self, faq: Faq) -> None:
         self.normalizer = Normalizer(faq.synonyms)
         self.entry_ids: list[str] = list(faq.entries)
         self.entry_count = len(self.entry_ids)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.faq.bulk import paused_gc
 from bot.faq.model import Category, English, Entry, Faq, Synonyms
 from bot.faq.yamlfile import LineDict, LineList, Problem, read_yaml
 
@@ -203,6 +204,12 @@ def read_synonyms(path: Path) -> tuple[Synonyms, list[Problem]]:
 
 
 def load_faq(folder: Path) -> tuple[Faq, list[Problem], dict[str, Source]]:
+    """Load every category file and the synonyms of `folder` (see _load_faq)."""
+    with paused_gc():
+        return _load_faq(folder)
+
+
+def _load_faq(folder: Path) -> tuple[Faq, list[Problem], dict[str, Source]]:
     """Load every category file and the synonyms of `folder`.
 
     Returns:
