@@ -98,6 +98,10 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
     rules = CheckRules(f.max_answer_chars, f.min_alternatives, f.review_max_age_days,
                        f.near_duplicate_score, f.superseded_instruments, f.old_law_marker)
     problems = check_faq(args.dir or f.dir, rules)
+    if args.dir is None:  # the configured content: the case status glossary too
+        from bot.cases.glossary import load_glossary
+
+        problems += load_glossary(settings.cases.glossary)[1]
     for problem in problems:
         print(problem)
     errors = sum(not p.warning for p in problems)

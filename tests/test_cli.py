@@ -84,3 +84,13 @@ def test_console_without_token_answers_from_stdin(tmp_path: Path) -> None:
     assert "Switched to English." in out
     assert "Hello! What would you like to know" in out
     assert (tmp_path / "state.sqlite3").exists()
+
+
+def test_faq_check_reports_glossary_mistakes(tmp_path: Path) -> None:
+    glossary = tmp_path / "statuses.yaml"
+    glossary.write_text("statuses:\n  - id: tu-nguyen\n    title: Tự nguyện\n", encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\ncases:\n  glossary: {glossary}\n", encoding="utf-8")
+    done = bot("--config", str(config), "faq", "check")
+    assert done.returncode == 1
+    assert f"{glossary}:2: lỗi: mỗi trạng thái cần id, title, meaning, next_steps" in done.stdout
