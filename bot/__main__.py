@@ -77,8 +77,8 @@ def _as_text(faq: Faq, settings: Settings, result: MatchResult) -> str:
         options = [f"  {n}. {faq.entries[c.entry_id].question} [{c.entry_id}, điểm {c.score:g}]"
                    for n, c in enumerate(result.candidates, 1)]
         return VI.did_you_mean + "\n" + "\n".join(options)
-    return ("Xin lỗi, tôi chưa có câu trả lời cho câu hỏi này. "
-            f"Vui lòng liên hệ {settings.agency.name}, đường dây nóng {settings.agency.hotline}.")
+    agency = settings.agency
+    return plain(VI.no_match.format(agency=agency.name, hotline=agency.hotline, address=agency.address))
 
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
@@ -127,7 +127,7 @@ def _cases(settings: Settings, args: argparse.Namespace) -> int:
     cases = settings.cases
     statuses = set(load_glossary(cases.glossary)[0])
     try:
-        report = import_rows(read_csv(args.csv), out, CodeFormat(cases.code_pattern, cases.code_example), statuses)
+        report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         print(f"{args.csv}: {exc}", file=sys.stderr)
         return 1

@@ -52,7 +52,7 @@ class CaseLookup:
         self.store = store
         self.glossary = glossary
         self.settings = settings
-        self.codes = CodeFormat(settings.code_pattern, settings.code_example)
+        self.codes = CodeFormat.configured(settings)
         self.state = state
         self.hotline = html.escape(hotline)
         self._pending: dict[int, _Pending] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from bot.config import Settings, load_settings
 from bot.faq.loader import load_faq
 from bot.faq.matcher import Matcher, Thresholds
+from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,3 +25,11 @@ def matcher(settings: Settings) -> Matcher:
     faq, _, _ = load_faq(settings.faq.dir)
     m = settings.matching
     return Matcher(faq, Thresholds(**m.model_dump()))
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    """The loopback Bot API server, started for one test."""
+    server = await FakeTelegram().start()
+    yield server
+    await server.stop()

@@ -19,13 +19,6 @@ from tests.fake_telegram import FakeTelegram, Sent
 from tests.test_telegram import ROOT, ask, labels, make_settings, started, stopped
 
 
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = await FakeTelegram().start()
-    yield server
-    await server.stop()
-
-
 async def polling(telegram: FakeTelegram, tmp_path: Path) -> BotApplication:
     application = await started(make_settings(tmp_path, telegram.base_url))
     assert application.updater is not None

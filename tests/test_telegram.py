@@ -33,13 +33,6 @@ def make_settings(tmp_path: Path, base_url: str, extra: str = "", env: dict[str,
     return load_settings(config, environ=environ)
 
 
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = await FakeTelegram().start()
-    yield server
-    await server.stop()
-
-
 async def started(settings: Settings) -> BotApplication:
     application = build_application(settings)
     await application.initialize()

@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
+from bot.config import CasesSettings
+
 # Every dash-like character people's keyboards produce.
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−－﹣⁃"), "-")
 
@@ -21,6 +23,11 @@ class CodeFormat:
     @cached_property
     def _regex(self) -> re.Pattern[str]:
         return re.compile(self.pattern)
+
+    @classmethod
+    def configured(cls, cases: CasesSettings) -> CodeFormat:
+        """The format set in config.yaml (`cases.code_pattern`, `cases.code_example`)."""
+        return cls(cases.code_pattern, cases.code_example)
 
     def normalise(self, typed: str) -> str:
         """Unify width, case, dashes and spacing: "ｑｎ – 2026 - 1234" -> "QN-2026-1234"."""

@@ -20,8 +20,7 @@ def build_demo(settings: Settings, out: Path, count: int) -> tuple[ImportReport,
     cases = settings.cases
     samples: list[Sample] = []
     statuses = set(load_glossary(cases.glossary)[0])
-    report = import_rows(demo_rows(count, samples=samples), out, CodeFormat(cases.code_pattern, cases.code_example),
-                         statuses)
+    report = import_rows(demo_rows(count, samples=samples), out, CodeFormat.configured(cases), statuses)
     return report, samples
 
 
