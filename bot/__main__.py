@@ -77,8 +77,9 @@ def _as_text(faq: Faq, settings: Settings, result: MatchResult) -> str:
         options = [f"  {n}. {faq.entries[c.entry_id].question} [{c.entry_id}, điểm {c.score:g}]"
                    for n, c in enumerate(result.candidates, 1)]
         return VI.did_you_mean + "\n" + "\n".join(options)
-    agency = settings.agency
-    return plain(VI.no_match.format(agency=agency.name, hotline=agency.hotline, address=agency.address))
+    agency = settings.agency  # unlike the bot, `ask` records nothing: its own wording
+    return (f"Xin lỗi, tôi chưa có câu trả lời cho câu hỏi này. Vui lòng liên hệ {agency.name}, "
+            f"đường dây nóng {agency.hotline}, địa chỉ {agency.address}.")
 
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
