@@ -146,11 +146,21 @@ class FaqIndex:
         signature, total = self.signatures[entry]
         return sum(map(self.idf.__getitem__, signature - found)) / total
 
-    def closeness(self, entry: int, query: str) -> float:
-        """rapidfuzz token-set ratio (0-100) of the normalised query to the entry's closest phrasing."""
-        texts = [self.doc_texts[doc] for doc in self.entry_docs[entry]]
-        best = process.extractOne(query, texts, scorer=fuzz.token_set_ratio, processor=None)
-        return float(best[1]) if best else 0.0
+    def closeness(self, entries: list[int], query: str) -> dict[int, float]:
+        """Per entry, rapidfuzz's token-set ratio (0-100) of the normalised query to its closest
+        phrasing: one cdist call for all the entries, so the query is prepared once."""
+        docs = [doc for entry in entries for doc in self.entry_docs[entry]]
+        if not docs:
+            return dict.fromkeys(entries, 0.0)
+        ratios = process.cdist([query], [self.doc_texts[doc] for doc in docs], scorer=fuzz.token_set_ratio,
+                               processor=None)[0].tolist()
+        best = dict.fromkeys(entries, 0.0)
+        position = 0
+        for entry in entries:
+            count = len(self.entry_docs[entry])
+            best[entry] = max(ratios[position : position + count], default=0.0)
+            position += count
+        return best
 
     def correct(self, token: str) -> str:
         """Repair a typo: unconverted Telex keys, else the nearest FAQ syllable by edit distance.

@@ -36,10 +36,10 @@ _QUESTION_WORD = re.compile(
     r"|what|how|can|where|when|who|why|is|do)\b"
 )
 _LONG = 20  # tokens from which the question sentence is scored on its own
-_EXPLAINED_WEIGHT = 0.6
-_FUZZY_WEIGHT = 0.5
+_EXPLAINED_WEIGHT = 0.6  # exponent of "explained" in the lexical evidence; "covered" gets the rest
+_FUZZY_WEIGHT = 0.5  # share of rapidfuzz's closeness to the nearest phrasing in the confidence
 _LEADERS = 5  # entries re-ranked by their signature
-_MISSING_PENALTY = 0.2  # share of rapidfuzz's closeness to the nearest phrasing in the confidence
+_MISSING_PENALTY = 0.2  # how far an entry whose whole signature is missing steps back
 _CLOSE = 0.6  # a runner-up within this share of the leader's rank score is worth suggesting
 
 
@@ -114,12 +114,16 @@ class Matcher:
         total = sum(map(self.index.weight, found)) or 1.0
         return _View((bm25 / best if best > 0 else bm25), found, bm25, total, " ".join(tokens))
 
-    def _confidence(self, entry: int, views: list[_View]) -> float:
-        explained = max(min(1.0, float(view.bm25[entry]) / view.total) for view in views)
-        covered = max(self.index.cover(entry, view.found) for view in views)
-        close = max(self.index.closeness(entry, view.text) for view in views)
-        lexical = 100 * explained**_EXPLAINED_WEIGHT * covered ** (1 - _EXPLAINED_WEIGHT)
-        return float((1 - _FUZZY_WEIGHT) * lexical + _FUZZY_WEIGHT * close)
+    def _confidence(self, entries: list[int], views: list[_View]) -> dict[int, float]:
+        closeness = [self.index.closeness(entries, view.text) for view in views]
+        scores = {}
+        for entry in entries:
+            explained = max(min(1.0, float(view.bm25[entry]) / view.total) for view in views)
+            covered = max(self.index.cover(entry, view.found) for view in views)
+            close = max(by_entry[entry] for by_entry in closeness)
+            lexical = 100 * explained**_EXPLAINED_WEIGHT * covered ** (1 - _EXPLAINED_WEIGHT)
+            scores[entry] = float((1 - _FUZZY_WEIGHT) * lexical + _FUZZY_WEIGHT * close)
+        return scores
 
     def _ranked(self, text: str) -> tuple[list[tuple[Candidate, float]], bool]:
         """Leaders with their confidence and rank score, and whether the message is exactly
@@ -139,7 +143,8 @@ class Matcher:
         adjusted = {e: float(rank[e]) * (1 - _MISSING_PENALTY * self.index.missing(e, found))
                     for e in leaders.tolist() if rank[e] > 0}
         order = sorted(adjusted, key=lambda e: (-adjusted[e], e))[: self.thresholds.max_suggestions]
-        ranked = [(Candidate(self.entry_ids[e], round(self._confidence(e, views), 1)), adjusted[e]) for e in order]
+        confidence = self._confidence(order, views)
+        ranked = [(Candidate(self.entry_ids[e], round(confidence[e], 1)), adjusted[e]) for e in order]
         return ranked, bool(order) and self.index.is_phrasing(order[0], tokens)
 
     def rank(self, text: str) -> list[Candidate]:
