@@ -76,6 +76,9 @@ class Conversation:
         if len(self._chosen) > _LANGUAGE_CACHE:
             self._chosen.popitem(last=False)
 
+    async def _english(self, user: User) -> bool:
+        return await self.language(user) == "en"
+
     async def _texts(self, user: User) -> Texts:
         return texts_for(await self.language(user))
 
@@ -103,17 +106,17 @@ class Conversation:
         texts = await self._texts(user)
         if self.lookup is None:
             return [Reply(texts.case_soon.format(hotline=self._values()["hotline"]), self._menu(texts))]
-        return await self.lookup.begin(user.id, await self.language(user) == "en", code)
+        return await self.lookup.begin(user.id, await self._english(user), code)
 
     async def unfollow(self, user: User) -> list[Reply]:
         """/huytheodoi: stop every case notification."""
         if self.lookup is None:
             return [Reply((await self._texts(user)).ask_prompt)]
-        return await self.lookup.unfollow(user.id, await self.language(user) == "en")
+        return await self.lookup.unfollow(user.id, await self._english(user))
 
     async def cancel(self, user: User) -> list[Reply]:
         """/huy: stop a pending lookup."""
-        english = await self.language(user) == "en"
+        english = await self._english(user)
         if self.lookup is not None and self.lookup.pending(user.id):
             return self.lookup.cancel(user.id, english)
         return [Reply((await self._texts(user)).ask_prompt)]
@@ -147,7 +150,7 @@ class Conversation:
     async def topics(self, user: User, edit: bool = False) -> list[Reply]:
         """The FAQ categories."""
         texts = await self._texts(user)
-        english = await self.language(user) == "en"
+        english = await self._english(user)
         rows = tuple((Button(label((c.title_en if english and c.title_en else c.title)), f"c:{c.id}:1"),)
                      for c in self.knowledge.faq.categories if c.entry_ids)
         return [Reply(texts.topics, (*rows, (Button(texts.main_menu, "m:home"),)), edit=edit)]
@@ -157,7 +160,7 @@ class Conversation:
     async def text(self, user: User, message: str) -> list[Reply]:
         """Answer a free-text message."""
         if self.lookup is not None and self.lookup.pending(user.id):
-            return await self.lookup.receive(user.id, await self.language(user) == "en", message)
+            return await self.lookup.receive(user.id, await self._english(user), message)
         texts = await self._texts(user)
         prefix = ""
         if len(message) > QUESTION_LIMIT:
@@ -185,7 +188,7 @@ class Conversation:
         if result.outcome == "answer" and result.entry_id:
             return [await self.answer(user, result.entry_id)]
         if result.outcome == "suggest":
-            english = await self.language(user) == "en"
+            english = await self._english(user)
             rows = tuple((Button(label(self._question(entry_id, english)), f"e:{entry_id}"),)
                          for entry_id in (c.entry_id for c in result.candidates))
             return [Reply(texts.did_you_mean, (*rows, (Button(texts.none_of_these, "n:"),)))]
@@ -204,7 +207,7 @@ class Conversation:
     async def answer(self, user: User, entry_id: str, edit: bool = False, feedback: bool = True) -> Reply:
         """An entry's answer with related questions, feedback buttons and a way home."""
         texts = await self._texts(user)
-        english = await self.language(user) == "en"
+        english = await self._english(user)
         entry = self.knowledge.faq.entries[entry_id]
         related = [r for r in entry.related if r in self.knowledge.faq.entries][:3]
         rows: list[tuple[Button, ...]] = [(Button("↪ " + label(self._question(r, english)), f"e:{r}"),)
@@ -241,9 +244,9 @@ class Conversation:
         if kind == "k":
             return await self.cancel(user)
         if kind == "w" and self.lookup is not None:
-            return await self.lookup.follow(user.id, await self.language(user) == "en")
+            return await self.lookup.follow(user.id, await self._english(user))
         if kind == "u" and self.lookup is not None:
-            return await self.lookup.unfollow(user.id, await self.language(user) == "en", rest or None)
+            return await self.lookup.unfollow(user.id, await self._english(user), rest or None)
         return [Reply("", notice=texts.expired)]
 
     async def _menu_action(self, user: User, texts: Texts, item: str) -> list[Reply]:
@@ -252,7 +255,7 @@ class Conversation:
         if item == "contact":
             return await self.contact(user, edit=True)
         if item == "lang":
-            other = "vi" if await self.language(user) == "en" else "en"
+            other = "vi" if await self._english(user) else "en"
             return await self.set_language(user, other, edit=True)
         if item == "case":
             return await self.case(user)

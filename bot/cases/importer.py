@@ -60,7 +60,7 @@ _DAY = re.compile(r"(?:^|\| )(\d{4}-\d{2}-\d{2}):")
 
 
 def _events(value: str) -> str:
-    """The timeline column, validated (every part 'YYYY-MM-DD: text'), kept as written when canonical."""
+    """The timeline column, validated (every part 'YYYY-MM-DD: text'); rewritten only when irregular."""
     value = value.strip()
     if not value:
         return ""
@@ -68,17 +68,6 @@ def _events(value: str) -> str:
         for day in _DAY.findall(value):
             dt.date.fromisoformat(day)
         return value
-    canonical = True
-    for part in value.split("|"):
-        day, _, text = part.partition(":")
-        day = day.strip()
-        if not day and not text:
-            continue
-        dt.date.fromisoformat(day)
-        if len(day) != 10 or not text.strip():
-            canonical = False
-    if canonical:
-        return value.strip()
     return " | ".join(f"{e.happened_on.isoformat()}: {e.description}" for e in parse_events(value))
 
 

@@ -173,10 +173,6 @@ class CaseStore:
         """Identity of the snapshot in use (changes when a new export is picked up)."""
         return self._snapshot.identity if self._snapshot else None
 
-    def exported_at(self) -> str | None:
-        row = self._current().execute("SELECT value FROM snapshot WHERE key = 'exported_at'").fetchone()
-        return str(row[0]) if row else None
-
     def find(self, code: str) -> CaseRecord | None:
         """The case with this normalised code, or None."""
         connection = self._current()
