@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -62,6 +63,8 @@ class TelegramSettings(_Section):
 
 class StateSettings(_Section):
     path: Path = Path("data/state.sqlite3")
+    # Stored questions (and feedback) older than this many days are deleted automatically.
+    retention_days: int = Field(180, ge=1, le=3650)
 
 
 class FaqSettings(_Section):
@@ -72,6 +75,8 @@ class FaqSettings(_Section):
     near_duplicate_score: float = Field(90, gt=0, le=100)
     superseded_instruments: tuple[str, ...] = ("26/2008/QH12", "64/2014/QH13")
     old_law_marker: str = Field("luật cũ", min_length=1)
+    # Watch the FAQ folder, synonyms and status glossary; reload on a valid save.
+    watch: bool = True
 
 
 class MatchingSettings(_Section):
@@ -109,6 +114,58 @@ class CasesSettings(_Section):
         return self
 
 
+class StaffSettings(_Section):
+    # Telegram user ids of communications staff: /faq_reload, /faq_gaps.
+    editors: tuple[int, ...] = ()
+    # Chat (a group or one person) that receives FAQ reload errors; none: only the log.
+    chat_id: int | None = None
+
+
+class Topic(_Section):
+    id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=32)
+    title: str = Field(min_length=1)
+    title_en: str | None = None
+
+
+class Official(_Section):
+    id: int
+    name: str = ""
+    roles: tuple[Literal["author", "approver"], ...] = ("author",)
+
+
+_TOPICS = (
+    Topic(id="chung", title="Thông báo chung", title_en="General notices"),
+    Topic(id="dau-gia", title="Đấu giá tài sản", title_en="Asset auctions"),
+    Topic(id="tiep-dan", title="Lịch tiếp công dân", title_en="Citizen reception days"),
+)
+
+
+class AnnouncementSettings(_Section):
+    topics: tuple[Topic, ...] = _TOPICS
+    officials: tuple[Official, ...] = ()
+    # A second official (role approver, not the author) must approve before anything is sent.
+    require_approval: bool = False
+    # Broadcast messages per second overall, and seconds between two messages to one chat.
+    rate: float = Field(25, gt=0, le=30)
+    per_chat_seconds: float = Field(1.0, ge=0)
+    # A recipient whose sends keep failing (network, 5xx) is given up after this many tries.
+    max_attempts: int = Field(8, ge=1, le=50)
+    progress_seconds: float = Field(5, gt=0)
+    archive_page_size: int = Field(5, ge=1, le=20)
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @model_validator(mode="after")
+    def _valid(self) -> AnnouncementSettings:
+        ids = [topic.id for topic in self.topics]
+        if not ids or len(set(ids)) != len(ids):
+            raise ValueError("topics must be a non-empty list with distinct ids")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {self.timezone!r}") from exc
+        return self
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -120,6 +177,8 @@ class Settings(_Section):
     matching: MatchingSettings = MatchingSettings()
     state: StateSettings = StateSettings()
     cases: CasesSettings = CasesSettings()
+    staff: StaffSettings = StaffSettings()
+    announcements: AnnouncementSettings = AnnouncementSettings()
     logging: LoggingSettings = LoggingSettings()
     # Secrets: never read from the file, only from the environment.
     token: str | None = Field(None, exclude=True)
