@@ -4,8 +4,13 @@
     python -m bot console              the local console, explicitly
     python -m bot ask [--faq DIR] [--json] [QUESTION ...]
     python -m bot faq check [DIR] [--strict]
+    python -m bot faq gaps [--since YYYY-MM-DD] [--limit N]
+    python -m bot faq stats [--since YYYY-MM-DD]
+    python -m bot faq export (--xlsx FILE | --csv FILE) [--dir DIR]
+    python -m bot faq import FILE [--dry-run] [--dir DIR]
     python -m bot cases import EXPORT.csv [--out PATH]
     python -m bot cases demo [--count N] [--out PATH]
+    python -m bot announce --topic T --text-file F [--at TIME] | announce status | announce cancel N
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.faq.check import CheckRules, check_faq
-from bot.faq.matcher import MatchResult
+from bot.faq.matcher import MatchResult, Thresholds
 from bot.faq.model import Faq
 from bot.knowledge import load_knowledge
 from bot.replies import answer_text, plain
@@ -44,6 +49,18 @@ def _parser() -> argparse.ArgumentParser:
     check = faq_commands.add_parser("check", help="kiểm tra các tệp câu hỏi")
     check.add_argument("dir", nargs="?", type=Path, help="thư mục (mặc định faq.dir trong cấu hình)")
     check.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
+    export = faq_commands.add_parser("export", help="xuất câu hỏi ra bảng tính để sửa bằng Excel")
+    export_to = export.add_mutually_exclusive_group(required=True)
+    export_to.add_argument("--xlsx", type=Path, metavar="FILE", help="tệp Excel .xlsx")
+    export_to.add_argument("--csv", type=Path, metavar="FILE", help="tệp .csv (UTF-8)")
+    export.add_argument("--dir", type=Path, help="thư mục câu hỏi (mặc định faq.dir trong cấu hình)")
+    sheet_import = faq_commands.add_parser("import", help="nhập câu hỏi từ bảng tính (.xlsx hoặc .csv) đã sửa")
+    sheet_import.add_argument("file", type=Path)
+    sheet_import.add_argument("--dry-run", action="store_true", help="chỉ báo lỗi và thay đổi, không ghi")
+    sheet_import.add_argument("--dir", type=Path, help="thư mục câu hỏi (mặc định faq.dir trong cấu hình)")
+    from bot.reports.cli import add_parsers as add_reports
+
+    add_reports(faq_commands)
     cases = commands.add_parser("cases", help="dữ liệu hồ sơ thi hành án (chỉ đọc)")
     case_commands = cases.add_subparsers(dest="cases_command", required=True)
     importing = case_commands.add_parser("import", help="tạo bản dữ liệu mới từ tệp CSV xuất từ cơ quan")
@@ -52,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     demo = case_commands.add_parser("demo", help="tạo dữ liệu mẫu (giả lập) để thử tra cứu")
     demo.add_argument("--count", type=int, default=1000)
     demo.add_argument("--out", type=Path, help="tệp SQLite đích (mặc định cases.database)")
+    from bot.announce.cli import add_parser as add_announce
+
+    add_announce(commands)
     return parser
 
 
@@ -95,10 +115,8 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _check(settings: Settings, args: argparse.Namespace) -> int:
-    f = settings.faq
-    rules = CheckRules(f.max_answer_chars, f.min_alternatives, f.review_max_age_days,
-                       f.near_duplicate_score, f.superseded_instruments, f.old_law_marker)
-    problems = check_faq(args.dir or f.dir, rules)
+    thresholds = Thresholds(**settings.matching.model_dump())
+    problems = check_faq(args.dir or settings.faq.dir, CheckRules.from_settings(settings.faq), thresholds=thresholds)
     if args.dir is None:  # the configured content: the case status glossary too
         from bot.cases.glossary import load_glossary
 
@@ -109,6 +127,16 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
     warnings = len(problems) - errors
     print(f"Kết quả: {errors} lỗi, {warnings} cảnh báo.", file=sys.stderr)
     return 1 if errors or (warnings and args.strict) else 0
+
+
+def _faq_sheet(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.faq.sheet_import import export_command, import_command
+
+    folder = args.dir or settings.faq.dir
+    if args.faq_command == "export":
+        return export_command(folder, args.xlsx or args.csv, "xlsx" if args.xlsx else "csv")
+    rules, thresholds = CheckRules.from_settings(settings.faq), Thresholds(**settings.matching.model_dump())
+    return import_command(args.file, folder, lambda d: check_faq(d, rules, thresholds=thresholds), dry_run=args.dry_run)
 
 
 def _cases(settings: Settings, args: argparse.Namespace) -> int:
@@ -165,15 +193,26 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token URL
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # "N changes detected" on every save
     if args.command == "health":
         print("ok")
         return 0
     if args.command == "ask":
         return _ask(settings, args)
+    if args.command == "faq" and args.faq_command in {"gaps", "stats"}:
+        from bot.reports.cli import run as report
+
+        return report(settings, args)
+    if args.command == "faq" and args.faq_command in {"export", "import"}:
+        return _faq_sheet(settings, args)
     if args.command == "faq":
         return _check(settings, args)
     if args.command == "cases":
         return _cases(settings, args)
+    if args.command == "announce":
+        from bot.announce.cli import run as announce
+
+        return asyncio.run(announce(settings, args))
     return _serve(settings, console=args.command == "console")
 
 

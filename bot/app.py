@@ -7,7 +7,8 @@ import asyncio
 import contextlib
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 # Opt in to python-telegram-bot's coming RetryAfter.retry_after as a timedelta (handled in handlers).
@@ -16,13 +17,16 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.ext import AIORateLimiter, Application, CallbackContext, ContextTypes, Defaults, ExtBot
 
-from bot.cases.glossary import load_glossary
+from bot.announce.board import Board
+from bot.announce.desk import Desk
+from bot.announce.sender import Broadcaster
 from bot.cases.service import open_case_store
 from bot.config import Settings
+from bot.content import Content, Loaded, Rejected
 from bot.conversation import Conversation
 from bot.http import AiohttpRequest
-from bot.knowledge import load_knowledge
 from bot.lookup import CaseLookup
+from bot.reload import Reloader
 from bot.state import StateStore
 from bot.texts import EN, VI
 
@@ -36,6 +40,11 @@ class Services:
     settings: Settings
     conversation: Conversation
     state: StateStore
+    desk: Desk
+    reloader: Reloader
+    reload_startup: Loaded | Rejected | None = None  # how the content loaded at start-up
+    broadcaster: Broadcaster | None = None  # sends announcements; only in the Telegram bot
+    background: list[asyncio.Task[None]] = field(default_factory=list)  # the FAQ watcher, ...
 
 
 class BotData:
@@ -62,10 +71,47 @@ BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 async def open_services(settings: Settings) -> Services:
     """Open the state database and the case store, and build the conversation on the FAQ."""
     state = await StateStore.open(settings.state.path)
-    knowledge = load_knowledge(settings.faq.dir, settings.matching)
-    lookup = CaseLookup(open_case_store(settings), load_glossary(settings.cases.glossary)[0], settings.cases,
-                        state, settings.agency.hotline)
-    return Services(settings, Conversation(knowledge, state, settings.agency, lookup), state)
+    reloader, startup = await Reloader.open(settings)
+    content = reloader.current
+    lookup = CaseLookup(open_case_store(settings), dict(content.glossary), settings.cases, state,
+                        settings.agency.hotline)
+    board = Board(state.announcements, settings.announcements, settings.agency)
+    services = Services(settings, Conversation(content.knowledge, state, settings.agency, lookup, board), state,
+                        Desk(state.announcements, board, settings.announcements, user_key=state.user_key,
+                             wake=lambda: _wake(services),
+                             stop=lambda announcement_id: _stop(services, announcement_id)),
+                        reloader, startup)
+    return services
+
+
+def apply_content(services: Services, content: Content) -> None:
+    """Serve new staff content: each is one attribute swap, so a reply sees the old or the new."""
+    services.conversation.knowledge = content.knowledge
+    if services.conversation.lookup is not None:
+        services.conversation.lookup.glossary = dict(content.glossary)
+
+
+def _wake(services: Services) -> None:
+    if services.broadcaster is not None:
+        services.broadcaster.wake()
+
+
+async def _stop(services: Services, announcement_id: int) -> bool:
+    if services.broadcaster is not None:
+        return await services.broadcaster.cancel(announcement_id)
+    return await services.state.announcements.cancel(announcement_id)
+
+
+def start_broadcaster(application: BotApplication, services: Services) -> None:
+    """Send announcements from the outbox in the background (resuming any a crash interrupted)."""
+    from bot.handlers.announce import TelegramTransport, ask_approval, report_progress
+
+    bot, desk, retry = application.bot, services.desk, services.settings.telegram.retry_seconds
+    services.broadcaster = Broadcaster(
+        services.state.announcements, TelegramTransport(bot, desk), services.settings.announcements,
+        on_progress=partial(report_progress, bot, desk, retry), on_approval=partial(ask_approval, bot, desk, retry),
+    )
+    services.broadcaster.start()
 
 
 def build_application(settings: Settings) -> BotApplication:
@@ -73,17 +119,33 @@ def build_application(settings: Settings) -> BotApplication:
     if not settings.token:
         raise ValueError("a bot token is required")
     from bot.handlers import register
+    from bot.handlers.staff import start_watching
 
     async def post_init(application: BotApplication) -> None:
-        application.bot_data.services = await open_services(settings)
+        application.bot_data.services = services = await open_services(settings)
+        start_broadcaster(application, services)
+        start_watching(application, services)
         for language, texts in (("vi", VI), ("en", EN)):
             commands = [BotCommand(name, description) for name, description in texts.commands]
             await application.bot.set_my_commands(commands, language_code=None if language == "vi" else language)
         log.info("bot ready: %d FAQ entries", len(application.bot_data.services.conversation.knowledge.faq.entries))
 
+    async def post_stop(application: BotApplication) -> None:
+        # Before the HTTP client closes: sends in flight finish and are recorded; the rest waits.
+        services = application.bot_data.services
+        if services is not None:
+            if services.broadcaster is not None:
+                await services.broadcaster.stopped()
+            for task in services.background:
+                task.cancel()
+            await asyncio.gather(*services.background, return_exceptions=True)
+
     async def post_shutdown(application: BotApplication) -> None:
-        if application.bot_data.services is not None:
-            await application.bot_data.services.state.close()
+        services = application.bot_data.services
+        if services is not None:
+            if services.broadcaster is not None:
+                await services.broadcaster.stopped()
+            await services.state.close()
 
     application: BotApplication = (
         Application.builder()
@@ -96,6 +158,7 @@ def build_application(settings: Settings) -> BotApplication:
         .request(AiohttpRequest(pool_size=32))
         .get_updates_request(AiohttpRequest(pool_size=1, read_timeout=5.0))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )

@@ -145,8 +145,9 @@ class AnnouncementSettings(_Section):
     officials: tuple[Official, ...] = ()
     # A second official (role approver, not the author) must approve before anything is sent.
     require_approval: bool = False
-    # Broadcast messages per second overall, and seconds between two messages to one chat.
-    rate: float = Field(25, gt=0, le=30)
+    # Broadcast messages per second overall (Telegram: about 30; up to 1000 with paid broadcasts),
+    # and seconds between two messages to one chat.
+    rate: float = Field(25, gt=0, le=1000)
     per_chat_seconds: float = Field(1.0, ge=0)
     # A recipient whose sends keep failing (network, 5xx) is given up after this many tries.
     max_attempts: int = Field(8, ge=1, le=50)

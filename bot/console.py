@@ -1,7 +1,8 @@
 """A local console that goes through the same Conversation as Telegram.
 
 Buttons are shown numbered; typing the number presses the button. Commands work as in
-Telegram (/start, /help, /chude, /lienhe, /tracuu, /huy, /lang en); Ctrl+D or /thoat quits.
+Telegram (/start, /help, /chude, /lienhe, /tracuu, /huy, /dangky, /huydangky, /thongbao,
+/lang en); Ctrl+D or /thoat quits.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ async def _command(conversation: Conversation, line: str) -> list[Reply] | None:
         return await conversation.case(CONSOLE_USER, argument.strip() or None)
     if name in {"huy", "cancel"}:
         return await conversation.cancel(CONSOLE_USER)
+    announcements = {"dangky": "subscribe", "huydangky": "unsubscribe", "thongbao": "archive"}
+    if name in announcements:
+        return await conversation.announcements(CONSOLE_USER, announcements[name])
     if name == "start" and argument.strip():
         return await conversation.start(CONSOLE_USER, argument.strip())
     if name == "lang":

@@ -5,6 +5,7 @@ Button actions (callback data) are short strings:
     m:<menu item>    main menu          c:<category>:<page>   a topic's questions
     e:<entry id>     show an answer     f:<entry id>:<1|0>    feedback on an answer
     n:               none of these      l:<vi|en>             language
+    s:..., t:<page>  announcements (bot/announce/board.py)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import math
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from bot.announce.board import Board
 from bot.config import AgencySettings
 from bot.faq.matcher import MatchResult
 from bot.faq.normalize import syllables
@@ -51,11 +53,12 @@ class Conversation:
     """Turns citizens' events into replies."""
 
     def __init__(self, knowledge: Knowledge, state: StateStore, agency: AgencySettings,
-                 lookup: CaseLookup | None = None) -> None:
+                 lookup: CaseLookup | None = None, board: Board | None = None) -> None:
         self.knowledge = knowledge
         self.state = state
         self.agency = agency
         self.lookup = lookup
+        self.board = board
         self._chosen: OrderedDict[int, str | None] = OrderedDict()  # recent users' choices, from the state DB
 
     async def language(self, user: User) -> str:
@@ -96,6 +99,8 @@ class Conversation:
 
     async def start(self, user: User, payload: str | None = None) -> list[Reply]:
         """The welcome message and main menu; a deep link's payload is a case code to look up."""
+        if self.board is not None:  # writing again undoes "blocked": announcements reach them again
+            await self.board.store.reactivate(user.id)
         if payload and self.lookup is not None:
             return await self.case(user, payload)
         texts = await self._texts(user)
@@ -113,6 +118,17 @@ class Conversation:
         if self.lookup is None:
             return [Reply((await self._texts(user)).ask_prompt)]
         return await self.lookup.unfollow(user.id, await self._english(user))
+
+    async def announcements(self, user: User, command: str) -> list[Reply]:
+        """/dangky ("subscribe": choose topics), /huydangky ("unsubscribe"), /thongbao ("archive")."""
+        if self.board is None:
+            return [Reply((await self._texts(user)).news_soon)]
+        english = await self._english(user)
+        if command == "subscribe":
+            return await self.board.choices(user.id, english)
+        if command == "unsubscribe":
+            return await self.board.unsubscribe(user.id, english)
+        return await self.board.archive(english)
 
     async def cancel(self, user: User) -> list[Reply]:
         """/huy: stop a pending lookup."""
@@ -172,10 +188,11 @@ class Conversation:
         if small_talk:
             text = getattr(texts, small_talk).format(agency=self._values()["agency_name"])
             return [Reply(text, self._menu(texts) if small_talk == "greeting" else ())]
-        result = self.knowledge.matcher.match(message)
+        knowledge = self.knowledge  # one FAQ version for the whole reply, even if a reload lands meanwhile
+        result = knowledge.matcher.match(message)
         top = result.candidates[0] if result.candidates else None
         await self.state.record_question(message, result.outcome, result.score, top.entry_id if top else None)
-        replies = await self._result(user, texts, result)
+        replies = await self._result(user, texts, result, knowledge)
         if prefix:
             replies[0] = Reply(prefix + replies[0].text, replies[0].buttons)
         return replies
@@ -184,12 +201,12 @@ class Conversation:
         """A photo, sticker, voice message, file or edited message."""
         return [Reply((await self._texts(user)).please_type)]
 
-    async def _result(self, user: User, texts: Texts, result: MatchResult) -> list[Reply]:
+    async def _result(self, user: User, texts: Texts, result: MatchResult, knowledge: Knowledge) -> list[Reply]:
         if result.outcome == "answer" and result.entry_id:
-            return [await self.answer(user, result.entry_id)]
+            return [await self.answer(user, result.entry_id, knowledge=knowledge)]
         if result.outcome == "suggest":
             english = await self._english(user)
-            rows = tuple((Button(label(self._question(entry_id, english)), f"e:{entry_id}"),)
+            rows = tuple((Button(label(_question(knowledge, entry_id, english)), f"e:{entry_id}"),)
                          for entry_id in (c.entry_id for c in result.candidates))
             return [Reply(texts.did_you_mean, (*rows, (Button(texts.none_of_these, "n:"),)))]
         return [self._no_match(texts)]
@@ -200,17 +217,16 @@ class Conversation:
         buttons = ((Button(texts.menu_browse, "m:browse"), Button(texts.menu_contact, "m:contact")),)
         return Reply(text, buttons, edit=edit)
 
-    def _question(self, entry_id: str, english: bool) -> str:
-        entry = self.knowledge.faq.entries[entry_id]
-        return entry.en.question if english and entry.en else entry.question
-
-    async def answer(self, user: User, entry_id: str, edit: bool = False, feedback: bool = True) -> Reply:
-        """An entry's answer with related questions, feedback buttons and a way home."""
+    async def answer(self, user: User, entry_id: str, edit: bool = False, feedback: bool = True,
+                     knowledge: Knowledge | None = None) -> Reply:
+        """An entry's answer with related questions, feedback buttons and a way home; `knowledge`:
+        the FAQ version the entry id came from (default: the current one)."""
+        knowledge = knowledge or self.knowledge
         texts = await self._texts(user)
         english = await self._english(user)
-        entry = self.knowledge.faq.entries[entry_id]
-        related = [r for r in entry.related if r in self.knowledge.faq.entries][:3]
-        rows: list[tuple[Button, ...]] = [(Button("↪ " + label(self._question(r, english)), f"e:{r}"),)
+        entry = knowledge.faq.entries[entry_id]
+        related = [r for r in entry.related if r in knowledge.faq.entries][:3]
+        rows: list[tuple[Button, ...]] = [(Button("↪ " + label(_question(knowledge, r, english)), f"e:{r}"),)
                                           for r in related]
         if feedback:
             rows.append((Button(texts.helpful, f"f:{entry_id}:1"), Button(texts.not_helpful, f"f:{entry_id}:0")))
@@ -223,16 +239,17 @@ class Conversation:
         """A button was pressed; most buttons edit their message in place."""
         texts = await self._texts(user)
         kind, _, rest = data.partition(":")
-        entries = self.knowledge.faq.entries
+        knowledge = self.knowledge
+        entries = knowledge.faq.entries
         if kind == "m":
             return await self._menu_action(user, texts, rest)
         if kind == "e" and rest in entries:
-            return [await self.answer(user, rest, edit=True)]
+            return [await self.answer(user, rest, edit=True, knowledge=knowledge)]
         if kind == "f":
             entry_id, _, vote = rest.rpartition(":")
             if entry_id in entries and vote in {"0", "1"}:
                 await self.state.record_feedback(entry_id, vote == "1")
-                reply = await self.answer(user, entry_id, edit=True, feedback=False)
+                reply = await self.answer(user, entry_id, edit=True, feedback=False, knowledge=knowledge)
                 return [Reply(reply.text, reply.buttons, edit=True, notice=texts.thanks_feedback)]
         if kind == "c":
             category, _, page = rest.rpartition(":")
@@ -245,6 +262,8 @@ class Conversation:
             return await self.cancel(user)
         if kind == "w" and self.lookup is not None:
             return await self.lookup.follow(user.id, await self._english(user))
+        if kind in {"s", "t"} and self.board is not None:
+            return await self.board.action(user.id, await self._english(user), data)
         if kind == "u" and self.lookup is not None:
             return await self.lookup.unfollow(user.id, await self._english(user), rest or None)
         return [Reply("", notice=texts.expired)]
@@ -260,20 +279,24 @@ class Conversation:
         if item == "case":
             return await self.case(user)
         if item == "news":
-            return [Reply(texts.news_soon, self._menu(texts), edit=True)]
+            if self.board is None:
+                return [Reply(texts.news_soon, self._menu(texts), edit=True)]
+            return self.board.menu(await self._english(user))
         if item == "ask":
             return [Reply(texts.ask_prompt, notice=None)]
         return [Reply(texts.welcome.format(agency=self._values()["agency_name"]), self._menu(texts), edit=True)]
 
     def _category(self, texts: Texts, category_id: str, page: int, language: str) -> list[Reply]:
-        category = next((c for c in self.knowledge.faq.categories if c.id == category_id), None)
+        knowledge = self.knowledge
+        category = next((c for c in knowledge.faq.categories if c.id == category_id), None)
         if category is None or not category.entry_ids:
             return [Reply("", notice=texts.expired)]
         pages = math.ceil(len(category.entry_ids) / PAGE_SIZE)
         page = min(max(page, 1), pages)
         shown = category.entry_ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         english = language == "en"
-        rows: list[tuple[Button, ...]] = [(Button(label(self._question(e, english)), f"e:{e}"),) for e in shown]
+        rows: list[tuple[Button, ...]] = [(Button(label(_question(knowledge, e, english)), f"e:{e}"),)
+                                          for e in shown]
         paging = []
         if page > 1:
             paging.append(Button(texts.previous, f"c:{category.id}:{page - 1}"))
@@ -285,6 +308,11 @@ class Conversation:
         title = category.title_en if english and category.title_en else category.title
         text = texts.topic_page.format(title=html.escape(title), page=page, pages=pages)
         return [Reply(text, tuple(rows), edit=True)]
+
+
+def _question(knowledge: Knowledge, entry_id: str, english: bool) -> str:
+    entry = knowledge.faq.entries[entry_id]
+    return entry.en.question if english and entry.en else entry.question
 
 
 def _small_talk(message: str) -> str | None:

@@ -21,6 +21,14 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Media:
+    """A photo or document already on Telegram, sent again by its file id."""
+
+    kind: str  # "photo" or "document"
+    file_id: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message to show; `edit` replaces the message whose button was pressed."""
 
@@ -28,6 +36,8 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: bool = False
     notice: str | None = None  # a short pop-up for the button press
+    media: Media | None = None  # the text is then its caption
+    to: int | None = None  # another chat than the one being answered
 
 
 def label(text: str) -> str:

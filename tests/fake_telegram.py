@@ -1,8 +1,11 @@
 """A small Bot API server on 127.0.0.1 for tests and benchmarks.
 
 It implements the methods the bot uses (getMe, getUpdates with offset/timeout, sendMessage,
-editMessageText, answerCallbackQuery, setMyCommands, deleteWebhook, setWebhook, ...), keeps what
-the bot sent, and injects faults on demand: 429 with retry_after, 403, 5xx, dropped connections.
+sendPhoto, sendDocument, editMessageText, answerCallbackQuery, setMyCommands, deleteWebhook,
+setWebhook, ...), keeps what the bot sent, and injects faults on demand: 429 with retry_after,
+403, 5xx, dropped connections. Like Telegram it can enforce send limits (overall per second and
+per chat), answering 429 with retry_after when they are exceeded, and refuse blocked users (403).
+Random 5xx and dropped connections happen before a message is accepted, so a retry is safe.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -20,6 +24,7 @@ from aiohttp import web
 TOKEN = "123456:TEST-token-for-the-fake-server"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "THADS Bot", "username": "thads_test_bot",
             "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+_SENDS = {"sendMessage", "sendPhoto", "sendDocument"}
 _JSON_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "reply_markup", "allowed_updates", "commands",
                 "link_preview_options", "show_alert", "drop_pending_updates", "max_connections", "scope",
                 "cache_time", "disable_notification", "protect_content", "reply_parameters", "entities"}
@@ -46,6 +51,8 @@ class Sent:
     reply_markup: dict[str, Any] | None
     edits: int = 0
     sent_at: float = field(default_factory=time.monotonic)
+    kind: str = "text"  # or "photo", "document" (then text is the caption)
+    file_id: str | None = None
 
     def buttons(self) -> list[tuple[str, str]]:
         """(label, callback data) of every inline button, row by row."""
@@ -64,6 +71,17 @@ class FakeTelegram:
     by_chat: dict[int, list[Sent]] = field(default_factory=dict)
     webhook: dict[str, Any] = field(default_factory=dict)
     drop_until: float = 0.0
+    rate_limit: float | None = None  # sends accepted per second overall; beyond: 429
+    chat_interval: float | None = None  # seconds between two sends to one chat; sooner: 429
+    retry_after: int = 1  # what a limit 429 asks for
+    blocked: set[int] = field(default_factory=set)  # chats that answer 403
+    error_rate: float = 0.0  # share of sends answered 500
+    drop_rate: float = 0.0  # share of sends whose connection drops unanswered
+    throttled: int = 0  # 429s answered for the limits
+    seed: int = 7
+    _random: random.Random = field(default_factory=random.Random)
+    _recent: deque[float] = field(default_factory=deque)
+    _last_to_chat: dict[int, float] = field(default_factory=dict)
     _updates: deque[dict[str, Any]] = field(default_factory=deque)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -76,6 +94,7 @@ class FakeTelegram:
         return f"http://127.0.0.1:{self.port}/bot"
 
     async def start(self) -> FakeTelegram:
+        self._random.seed(self.seed)
         self._changed = asyncio.Condition()
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
@@ -119,6 +138,10 @@ class FakeTelegram:
                    "is_animated": False, "is_video": False}
         return await self._push({"message": self._incoming(user_id, "vi", sticker=sticker)})
 
+    async def send_photo(self, user_id: int, file_id: str, caption: str = "") -> int:
+        photo = [{"file_id": file_id, "file_unique_id": "p-" + file_id[:8], "width": 1280, "height": 960}]
+        return await self._push({"message": self._incoming(user_id, "vi", photo=photo, caption=caption)})
+
     async def edit_text(self, user_id: int, text: str) -> int:
         return await self._push({"edited_message": self._incoming(user_id, "vi", text=text,
                                                                   edit_date=int(time.time()))})
@@ -132,6 +155,15 @@ class FakeTelegram:
         return await self._push({"callback_query": query})
 
     # -- what the bot did ------------------------------------------------------------------
+
+    def copies(self, text_part: str) -> dict[int, int]:
+        """How many messages containing `text_part` each chat received."""
+        counts: dict[int, int] = {}
+        for chat_id, sent in self.by_chat.items():
+            n = sum(text_part in message.text for message in sent)
+            if n:
+                counts[chat_id] = n
+        return counts
 
     def sent_to(self, chat_id: int) -> list[Sent]:
         return list(self.by_chat.get(chat_id, ()))
@@ -196,6 +228,14 @@ class FakeTelegram:
                 request.transport.abort()  # the connection drops without an answer
             return web.Response(status=503)
         params = await self._params(request)
+        if method in _SENDS:
+            if self._random.random() < self.drop_rate:
+                if request.transport is not None:
+                    request.transport.abort()
+                return web.Response(status=503)
+            limited = self._limits(params)
+            if limited is not None:
+                return limited
         self.calls.append((method, params))
         fault = self._fault(method, params)
         if fault is not None:
@@ -205,6 +245,29 @@ class FakeTelegram:
         result = await handler(params) if handler else True
         await self._notify()
         return web.json_response({"ok": True, "result": result})
+
+    def _limits(self, params: dict[str, Any]) -> web.Response | None:
+        """Telegram's answers for sends: 403 when blocked, 429 beyond the limits, random 500s."""
+        chat_id = int(params.get("chat_id", 0))
+        if chat_id in self.blocked:
+            return web.json_response({"ok": False, "error_code": 403,
+                                      "description": "Forbidden: bot was blocked by the user"}, status=403)
+        now = time.monotonic()
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        too_fast = self.rate_limit is not None and len(self._recent) >= self.rate_limit
+        last = self._last_to_chat.get(chat_id)
+        if too_fast or (self.chat_interval is not None and last is not None and now - last < self.chat_interval):
+            self.throttled += 1
+            return web.json_response({"ok": False, "error_code": 429,
+                                      "description": f"Too Many Requests: retry after {self.retry_after}",
+                                      "parameters": {"retry_after": self.retry_after}}, status=429)
+        if self._random.random() < self.error_rate:
+            return web.json_response({"ok": False, "error_code": 500, "description": "Internal Server Error"},
+                                     status=500)
+        self._recent.append(now)
+        self._last_to_chat[chat_id] = now
+        return None
 
     async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         return BOT_USER
@@ -235,6 +298,27 @@ class FakeTelegram:
         self.messages[sent.message_id] = sent
         self.by_chat.setdefault(sent.chat_id, []).append(sent)
         return self._message(sent)
+
+    async def _sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        return self._media("photo", params)
+
+    async def _sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        return self._media("document", params)
+
+    def _media(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+        sent = Sent(next(self._message_ids), int(params["chat_id"]), str(params.get("caption", "")),
+                    params.get("reply_markup"), kind=kind, file_id=str(params[kind]))
+        self.messages[sent.message_id] = sent
+        self.by_chat.setdefault(sent.chat_id, []).append(sent)
+        message = self._message(sent)
+        message.pop("text")
+        message["caption"] = sent.text
+        if kind == "photo":
+            message["photo"] = [{"file_id": sent.file_id, "file_unique_id": "u" + str(sent.file_id)[:8],
+                                 "width": 800, "height": 600}]
+        else:
+            message["document"] = {"file_id": sent.file_id, "file_unique_id": "u" + str(sent.file_id)[:8]}
+        return message
 
     async def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         sent = self.messages.get(int(params["message_id"]))

@@ -94,3 +94,40 @@ def test_faq_check_reports_glossary_mistakes(tmp_path: Path) -> None:
     done = bot("--config", str(config), "faq", "check")
     assert done.returncode == 1
     assert f"{glossary}:2: lỗi: mỗi trạng thái cần id, title, meaning, next_steps" in done.stdout
+
+
+def test_console_subscription_and_archive(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n", encoding="utf-8")
+    done = bot("run", stdin="/dangky\n1\n/thongbao\n/huydangky\n", env={"BOT_CONFIG": str(config)})
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "[1] ⬜ Thông báo chung" in out and "[1] ✅ Thông báo chung" in out
+    assert "Chưa có thông báo nào được đăng." in out
+    assert "Bạn đã hủy đăng ký tất cả thông báo (1 chủ đề)" in out
+
+
+def test_announce_command_queues_lists_and_cancels(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"state:\n  path: {tmp_path / 'state.sqlite3'}\n", encoding="utf-8")
+    notice = tmp_path / "notice.txt"
+    notice.write_text("Thông báo lịch tiếp công dân tháng 12/2026.", encoding="utf-8")
+    wrong_topic = bot("--config", str(config), "announce", "--topic", "tin-vui", "--text-file", str(notice))
+    assert wrong_topic.returncode == 1 and "Các chủ đề: chung (Thông báo chung)" in wrong_topic.stderr
+    past = bot("--config", str(config), "announce", "--topic", "chung", "--text-file", str(notice),
+               "--at", "1/1/2020 8:00")
+    assert past.returncode == 1 and "đã qua" in past.stderr
+    binary = tmp_path / "notice.bin"
+    binary.write_bytes(b"\xff\xfe\x00binary")
+    unreadable = bot("--config", str(config), "announce", "--topic", "chung", "--text-file", str(binary))
+    assert unreadable.returncode == 1 and "không đọc được tệp văn bản UTF-8" in unreadable.stderr
+    queued = bot("--config", str(config), "announce", "--topic", "tiep-dan", "--text-file", str(notice),
+                 "--at", "01/12/2099 08:00")
+    assert queued.returncode == 0, queued.stderr
+    assert "Đã hẹn gửi thông báo #1 lúc 01/12/2099 08:00 (giờ Việt Nam)." in queued.stdout
+    listed = bot("--config", str(config), "announce", "status")
+    assert "đã hẹn giờ" in listed.stdout and "Lịch tiếp công dân" in listed.stdout
+    assert bot("--config", str(config), "announce", "cancel", "1").returncode == 0
+    again = bot("--config", str(config), "announce", "cancel", "1")
+    assert again.returncode == 1 and "Không hủy được #1" in again.stderr
+    assert "đã hủy" in bot("--config", str(config), "announce", "status").stdout

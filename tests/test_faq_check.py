@@ -9,6 +9,7 @@ from textwrap import dedent
 from bot.config import Settings
 from bot.faq.check import CheckRules, check_faq
 from bot.faq.loader import load_faq
+from bot.faq.matcher import Thresholds
 
 TODAY = dt.date(2026, 11, 27)
 RULES = CheckRules(max_answer_chars=300, min_alternatives=2, review_max_age_days=365, near_duplicate_score=90,
@@ -134,8 +135,43 @@ def test_broken_synonyms_file(tmp_path: Path) -> None:
 
 
 def test_shipped_faq_has_no_error(settings: Settings) -> None:
-    f = settings.faq
-    rules = CheckRules(f.max_answer_chars, f.min_alternatives, f.review_max_age_days, f.near_duplicate_score,
-                       f.superseded_instruments, f.old_law_marker)
-    errors = [str(p) for p in check_faq(f.dir, rules) if not p.warning]
-    assert errors == []
+    thresholds = Thresholds(**settings.matching.model_dump())
+    problems = check_faq(settings.faq.dir, CheckRules.from_settings(settings.faq), thresholds=thresholds)
+    assert [str(p) for p in problems if not p.warning] == []
+
+
+def test_every_shipped_entry_has_tests(settings: Settings) -> None:
+    faq, _, _ = load_faq(settings.faq.dir)
+    assert [entry.id for entry in faq.entries.values() if not entry.tests] == []
+
+
+
+def with_tests(*questions: str) -> str:
+    """GOOD with `tests:` questions on its first entry (items on lines 10, 11, ...)."""
+    items = "".join(f"      - {question}\n" for question in questions)
+    return GOOD.replace("    related: [tra-gop]\n", f"    related: [tra-gop]\n    tests:\n{items}")
+
+
+def test_entry_tests_that_the_bot_answers_with_their_entry_pass(tmp_path: Path) -> None:
+    assert run(tmp_path, {"a.yaml": with_tests("nop tien thi hanh an o dau", "Tôi nộp tiền ở chỗ nào vậy")}) == []
+
+
+def test_entry_test_answered_by_another_entry_names_it_at_the_item_line(tmp_path: Path) -> None:
+    problems = run(tmp_path, {"a.yaml": with_tests("nop tien o dau", "Có được trả góp tiền thi hành án không ạ")})
+    assert problems == ["a.yaml:11: lỗi: 'noi-nop-tien': câu thử \"Có được trả góp tiền thi hành án không ạ\" "
+                        "không khớp mục này — bot trả lời 'tra-gop' (điểm 100)"]
+
+
+def test_entry_test_matching_nothing(tmp_path: Path) -> None:
+    problems = run(tmp_path, {"a.yaml": with_tests("thời tiết hôm nay thế nào")})
+    assert problems == ["a.yaml:10: lỗi: 'noi-nop-tien': câu thử \"thời tiết hôm nay thế nào\" "
+                        "không khớp mục này — bot không tìm thấy mục nào"]
+
+
+def test_entry_tests_use_the_given_thresholds(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(with_tests("tôi nộp tiền thi hành án ở chỗ nào"), encoding="utf-8")
+    assert check_faq(tmp_path, RULES, TODAY) == []
+    strict = Thresholds(confident_score=100, margin=100, score_margin=100)
+    problems = [p.message for p in check_faq(tmp_path, RULES, TODAY, strict)]
+    assert problems == ["'noi-nop-tien': câu thử \"tôi nộp tiền thi hành án ở chỗ nào\" không khớp mục này "
+                        "— bot chỉ gợi ý: noi-nop-tien"]

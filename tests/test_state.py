@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -20,11 +21,13 @@ async def test_choices_survive_a_restart_and_identity_is_not_stored(tmp_path: Pa
         assert await state.language(555001) == "en"
         assert await state.language(555002) is None
         assert state.user_key(555001) == key  # the HMAC secret persists
-        assert await state.questions() == [
-            (*(await state.questions())[0][:2], 12.5, None, "câu hỏi lạ"),
-            (*(await state.questions())[1][:2], 88.0, "tra-gop", None),  # answered: no text kept
+        asked = await state.questions()
+        assert [(q.outcome, q.score, q.entry_id, q.text) for q in asked] == [
+            ("none", 12.5, None, "câu hỏi lạ"),
+            ("answer", 88.0, "tra-gop", None),  # answered: no text kept
         ]
-        assert await state.feedback() == [("tra-gop", False)]
+        assert all(q.asked_at.tzinfo == dt.UTC for q in asked)
+        assert [(v.entry_id, v.helpful) for v in await state.feedback()] == [("tra-gop", False)]
     dump = "\n".join(sqlite3.connect(path).iterdump())
     assert "555001" not in dump
 
@@ -32,4 +35,19 @@ async def test_choices_survive_a_restart_and_identity_is_not_stored(tmp_path: Pa
 async def test_long_questions_are_cut(tmp_path: Path) -> None:
     async with await StateStore.open(tmp_path / "s.sqlite3") as state:
         await state.record_question("x" * 5000, "none", 1.0, None)
-        assert len((await state.questions("none"))[0][4] or "") == 1000
+        assert len((await state.questions("none"))[0].text or "") == 1000
+
+
+
+async def test_times_are_stored_in_utc_and_since_filters(tmp_path: Path) -> None:
+    vietnam = dt.timezone(dt.timedelta(hours=7))
+    async with await StateStore.open(tmp_path / "s.sqlite3") as state:
+        await state.record_question("trước", "none", 10.0, None, at=dt.datetime(2026, 11, 20, 6, 59, tzinfo=vietnam))
+        await state.record_question("sau", "none", 10.0, None, at=dt.datetime(2026, 11, 20, 0, 0))  # naive: UTC
+        await state.record_feedback("tra-gop", helpful=True, at=dt.datetime(2026, 11, 19, 23, 0, tzinfo=dt.UTC))
+        since = dt.datetime(2026, 11, 20, 7, 0, tzinfo=vietnam)  # midnight UTC
+        assert [q.text for q in await state.questions(since=since)] == ["sau"]
+        assert [q.asked_at for q in await state.questions()] == [
+            dt.datetime(2026, 11, 19, 23, 59, tzinfo=dt.UTC), dt.datetime(2026, 11, 20, 0, 0, tzinfo=dt.UTC)]
+        assert await state.feedback(since=since) == []
+        assert len(await state.feedback(since=dt.datetime(2026, 11, 19, 23, 0))) == 1  # naive: UTC

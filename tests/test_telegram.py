@@ -84,7 +84,8 @@ async def test_start_shows_welcome_menu_and_registers_commands(telegram: FakeTel
     assert labels(reply) == ["❓ Đặt câu hỏi", "📚 Câu hỏi theo chủ đề", "🔎 Tra cứu hồ sơ", "📢 Thông báo",
                              "☎️ Liên hệ", "🌐 English"]
     commands = [params for name, params in telegram.calls if name == "setMyCommands"]
-    assert {c["command"] for c in commands[0]["commands"]} == {"start", "help", "chude", "lienhe", "tracuu", "lang"}
+    assert {c["command"] for c in commands[0]["commands"]} == {"start", "help", "chude", "lienhe", "tracuu", "thongbao",
+                                                         "dangky", "huydangky", "lang"}
     help_reply = await ask(telegram, 1, "/help")
     assert "<b>Cách dùng</b>" in help_reply.text
 

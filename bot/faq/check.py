@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from bot.faq.loader import load_faq
+from bot.faq.loader import Source, load_faq
+from bot.faq.matcher import Matcher, Thresholds
 from bot.faq.model import PLACEHOLDER, Entry, Faq
 from bot.faq.normalize import Normalizer, fold
 from bot.faq.yamlfile import Problem
+
+if TYPE_CHECKING:
+    from bot.config import FaqSettings
 
 PLACEHOLDERS = frozenset({"agency_name", "hotline", "address", "office_hours", "website"})
 
@@ -26,6 +31,12 @@ class CheckRules:
     near_duplicate_score: float = 90
     superseded_instruments: tuple[str, ...] = ("26/2008/QH12", "64/2014/QH13")
     old_law_marker: str = "luật cũ"
+
+    @classmethod
+    def from_settings(cls, faq: FaqSettings) -> CheckRules:
+        """The rules configured in config.yaml's `faq` section."""
+        return cls(faq.max_answer_chars, faq.min_alternatives, faq.review_max_age_days,
+                   faq.near_duplicate_score, faq.superseded_instruments, faq.old_law_marker)
 
 
 def _answer_problems(entry: Entry, rules: CheckRules) -> list[tuple[str, str]]:
@@ -78,8 +89,53 @@ def _near_duplicates(faq: Faq, rules: CheckRules) -> list[tuple[str, str, str]]:
     return found
 
 
-def check_faq(folder: Path, rules: CheckRules, today: dt.date | None = None) -> list[Problem]:
-    """Validate a FAQ folder: syntax, fields, ids, links, lengths, overlaps, review dates, citations."""
+def _test_lines(entry: Entry, source: Source) -> list[int]:
+    """The line of each of the entry's test questions. The loader drops empty items (already an
+    error), so item lines are only trusted when none was dropped; else the `tests:` key's line."""
+    written = sum(key.startswith("tests.") for key in source.fields)
+    if written == len(entry.tests):
+        return [source.fields[f"tests.{index}"] for index in range(written)]
+    return [source.line_of("tests")] * len(entry.tests)
+
+
+def _test_problems(faq: Faq, where: dict[str, Source], thresholds: Thresholds) -> list[Problem]:
+    """Each entry's `tests:` questions, asked to the matcher: each must be answered by that entry."""
+    if not any(entry.tests for entry in faq.entries.values()):
+        return []
+    matcher = Matcher(faq, thresholds)
+    found = []
+    for entry in faq.entries.values():
+        source = where[entry.id]
+        for question, line in zip(entry.tests, _test_lines(entry, source), strict=True):
+            result = matcher.match(question)
+            if result.entry_id == entry.id:
+                continue
+            if result.outcome == "answer":
+                verdict = f"bot trả lời '{result.entry_id}' (điểm {result.score:.0f})"
+            elif result.outcome == "suggest":
+                verdict = "bot chỉ gợi ý: " + ", ".join(c.entry_id for c in result.candidates)
+            else:
+                verdict = "bot không tìm thấy mục nào"
+            message = f"'{entry.id}': câu thử \"{question}\" không khớp mục này — {verdict}"
+            found.append(Problem(source.file, line, message))
+    return found
+
+
+def check_faq(folder: Path, rules: CheckRules, today: dt.date | None = None,
+              thresholds: Thresholds | None = None) -> list[Problem]:
+    """Validate a FAQ folder: syntax, fields, ids, links, lengths, overlaps, review dates, citations,
+    and each entry's `tests:` questions against the matcher.
+
+    Args:
+        folder: the FAQ folder (category files and synonyms.yaml).
+        rules: the limits to apply.
+        today: the date review ages are counted to; defaults to today.
+        thresholds: the matcher's thresholds for the `tests:` questions (config `matching`);
+            defaults to the matcher's defaults.
+
+    Returns:
+        Every problem, errors and warnings, sorted by file and line.
+    """
     faq, problems, where = load_faq(folder)
     today = today or dt.date.today()
 
@@ -105,4 +161,6 @@ def check_faq(folder: Path, rules: CheckRules, today: dt.date | None = None) -> 
             add(entry.id, f"'{entry.id}': ngày rà soát {entry.reviewed:%d/%m/%Y} nằm trong tương lai", "reviewed")
     for entry_id, key, message in _near_duplicates(faq, rules):
         add(entry_id, message, key)
+    # Tests run on whatever entries loaded: useful even while other problems are being fixed.
+    problems += _test_problems(faq, where, thresholds or Thresholds())
     return sorted(problems, key=lambda p: (p.file, p.line, p.message))

@@ -6,7 +6,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.app import BotApplication
 from bot.config import Settings
-from bot.handlers import callbacks, commands, errors, jobs, messages
+from bot.handlers import announce, callbacks, commands, errors, jobs, messages, staff
 
 
 def register(application: BotApplication, settings: Settings) -> None:
@@ -18,10 +18,23 @@ def register(application: BotApplication, settings: Settings) -> None:
     application.add_handler(CommandHandler(["lienhe", "contact"], commands.contact))
     application.add_handler(CommandHandler("lang", commands.language))
     application.add_handler(CommandHandler(["tracuu", "lookup"], commands.lookup))
-    application.add_handler(CommandHandler(["huy", "cancel"], commands.cancel))
+    # /huy also ends an official's composing; otherwise it is the citizen's /huy.
+    application.add_handler(CommandHandler(["huy", "cancel"], announce.cancel))
     application.add_handler(CommandHandler(["huytheodoi", "unfollow"], commands.unfollow))
-    # Button presses.
+    application.add_handler(CommandHandler(["dangky", "subscribe"], announce.subscribe))
+    application.add_handler(CommandHandler(["huydangky", "unsubscribe"], announce.unsubscribe))
+    application.add_handler(CommandHandler(["thongbao", "news"], announce.archive))
+    # Communications staff only (others are refused and recorded).
+    application.add_handler(CommandHandler("faq_reload", staff.faq_reload))
+    application.add_handler(CommandHandler("faq_gaps", staff.faq_gaps))
+    # Officials only (the desk refuses and records anyone else).
+    application.add_handler(CommandHandler(["soanthongbao", "announce"], announce.compose))
+    # Button presses: officials' announcement buttons, then everything else.
+    application.add_handler(CallbackQueryHandler(announce.button, pattern=r"^a:"))
     application.add_handler(CallbackQueryHandler(callbacks.button))
+    # An official's next message after /soanthongbao (or "schedule") is content, not a question.
+    application.add_handler(MessageHandler(
+        announce.Composing(application) & ~filters.COMMAND & ~filters.UpdateType.EDITED, announce.content))
     # Edited messages are not re-answered (the answer is already in the chat): a short hint.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, messages.not_text))
     # Free text is a question; unknown commands are treated as text too.
@@ -33,3 +46,5 @@ def register(application: BotApplication, settings: Settings) -> None:
     if application.job_queue is not None:
         seconds = settings.cases.check_seconds
         application.job_queue.run_repeating(jobs.notify_case_changes, interval=seconds, first=seconds)
+        # Retention: questions and feedback older than state.retention_days are deleted.
+        application.job_queue.run_repeating(jobs.forget_old_questions, interval=6 * 3600, first=30)

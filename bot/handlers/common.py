@@ -9,12 +9,12 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.app import BotContext
 from bot.conversation import User
-from bot.replies import Reply, split_message
+from bot.replies import MESSAGE_LIMIT, Reply, split_message
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -59,6 +59,25 @@ async def deliver(call: Callable[[], Awaitable[T]], retry_seconds: float) -> T:
             delay = min(delay * 2, 8.0)
 
 
+async def post(bot: Bot, chat_id: int, reply: Reply, retry: float) -> Message:
+    """Send one reply as new message(s) to a chat: text (split when too long) or a photo/document
+    with the text as its caption. Returns the last message sent."""
+    buttons = markup(reply)
+    if reply.media is not None:
+        if reply.media.kind == "photo":
+            return await deliver(partial(bot.send_photo, chat_id, reply.media.file_id, caption=reply.text,
+                                         reply_markup=buttons), retry)
+        return await deliver(partial(bot.send_document, chat_id, reply.media.file_id, caption=reply.text,
+                                     reply_markup=buttons), retry)
+    parts = split_message(reply.text)
+    sent: Message | None = None
+    for number, part in enumerate(parts, 1):
+        sent = await deliver(partial(bot.send_message, chat_id, part,
+                                     reply_markup=buttons if number == len(parts) else None), retry)
+    assert sent is not None
+    return sent
+
+
 async def send(update: Update, context: BotContext, replies: list[Reply]) -> None:
     """Show replies: edit the pressed message in place, or send new messages."""
     retry = context.services.settings.telegram.retry_seconds
@@ -70,17 +89,16 @@ async def send(update: Update, context: BotContext, replies: list[Reply]) -> Non
     if chat is None:
         return
     for reply in replies:
-        if not reply.text:
+        if not reply.text and reply.media is None:
             continue
-        parts = split_message(reply.text)
-        buttons_markup = markup(reply)
-        target = query.message if query is not None and reply.edit else None
-        if isinstance(target, Message) and len(parts) == 1:
+        if reply.to is not None:
+            await post(context.bot, reply.to, reply, retry)
+            continue
+        target = query.message if query is not None and reply.edit and reply.media is None else None
+        if isinstance(target, Message) and len(reply.text) <= MESSAGE_LIMIT:
             try:
-                await deliver(partial(target.edit_text, parts[0], reply_markup=buttons_markup), retry)
+                await deliver(partial(target.edit_text, reply.text, reply_markup=markup(reply)), retry)
                 continue
             except BadRequest as exc:  # e.g. "message is not modified" or too old to edit
                 log.debug("edit failed (%s); sending a new message", exc)
-        for number, part in enumerate(parts, 1):
-            buttons = buttons_markup if number == len(parts) else None
-            await deliver(partial(context.bot.send_message, chat.id, part, reply_markup=buttons), retry)
+        await post(context.bot, chat.id, reply, retry)

@@ -1,7 +1,8 @@
-"""Background jobs: telling case followers about changes."""
+"""Background jobs: telling case followers about changes; deleting old questions."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from functools import partial
 
@@ -26,3 +27,11 @@ async def notify_case_changes(context: BotContext) -> None:
             await lookup.state.unsubscribe_cases(chat_id)
         except Exception:  # one failed notice must not stop the others; logged without content
             log.warning("a case notification could not be sent", exc_info=True)
+
+
+async def forget_old_questions(context: BotContext) -> None:
+    """Delete stored questions and feedback older than `state.retention_days`."""
+    days = context.services.settings.state.retention_days
+    deleted = await context.services.state.forget_before(dt.datetime.now(dt.UTC) - dt.timedelta(days=days))
+    if deleted:
+        log.info("retention: %d stored question(s) and vote(s) older than %d days deleted", deleted, days)

@@ -11,10 +11,14 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
+
+from bot.state.announcements import SCHEMA as ANNOUNCEMENT_SCHEMA
+from bot.state.announcements import AnnouncementStore
 
 _QUESTION_CHARS = 1000  # stored questions are cut to this length
 _SCHEMA = [
@@ -61,12 +65,41 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def _stamp(moment: dt.datetime | None) -> str:
+    """The stored form of a moment: UTC ISO text, so text order is time order (naive = UTC)."""
+    if moment is None:
+        return _now()
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    """One stored question; `text` only when it was not answered confidently (suggest, none)."""
+
+    asked_at: dt.datetime
+    outcome: str
+    score: float
+    entry_id: str | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One helpful / not helpful vote on an answer."""
+
+    given_at: dt.datetime
+    entry_id: str
+    helpful: bool
+
+
 class StateStore:
     """Async access to the state database; open with `await StateStore.open(path)`."""
 
     def __init__(self, connection: aiosqlite.Connection, secret: bytes) -> None:
         self._db = connection
         self._secret = secret
+        self.announcements = AnnouncementStore(connection)
 
     @classmethod
     async def open(cls, path: Path) -> StateStore:
@@ -76,7 +109,7 @@ class StateStore:
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute("PRAGMA synchronous=NORMAL")
         await connection.execute("PRAGMA busy_timeout=5000")
-        for statement in _SCHEMA:
+        for statement in (*_SCHEMA, *ANNOUNCEMENT_SCHEMA):
             await connection.execute(statement)
         await connection.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('user_key_secret', ?)", (secrets.token_hex(32),)
@@ -156,19 +189,30 @@ class StateStore:
         )
         await self._db.commit()
 
-    async def record_question(self, text: str, outcome: str, score: float, entry_id: str | None) -> None:
-        """Record one question: its text only when it was not answered confidently."""
+    async def record_question(
+        self, text: str, outcome: str, score: float, entry_id: str | None, at: dt.datetime | None = None
+    ) -> None:
+        """Record one question: its text only when it was not answered confidently.
+
+        Args:
+            text: what the citizen wrote (kept only for "suggest" and "none", cut to 1,000 characters).
+            outcome: "answer", "suggest" or "none".
+            score: the best candidate's score, 0-100.
+            entry_id: the answered (or best suggested) entry, if any.
+            at: when it was asked; now by default (imports and tests pass older moments).
+        """
         kept = None if outcome == "answer" else text[:_QUESTION_CHARS]
         await self._db.execute(
             "INSERT INTO questions (asked_at, outcome, score, entry_id, text) VALUES (?, ?, ?, ?, ?)",
-            (_now(), outcome, score, entry_id, kept),
+            (_stamp(at), outcome, score, entry_id, kept),
         )
         await self._db.commit()
 
-    async def record_feedback(self, entry_id: str, helpful: bool) -> None:
-        """Record a helpful / not helpful vote on an answer."""
+    async def record_feedback(self, entry_id: str, helpful: bool, at: dt.datetime | None = None) -> None:
+        """Record a helpful / not helpful vote on an answer (given `at`, now by default)."""
         await self._db.execute(
-            "INSERT INTO feedback (given_at, entry_id, helpful) VALUES (?, ?, ?)", (_now(), entry_id, int(helpful))
+            "INSERT INTO feedback (given_at, entry_id, helpful) VALUES (?, ?, ?)",
+            (_stamp(at), entry_id, int(helpful)),
         )
         await self._db.commit()
 
@@ -189,16 +233,44 @@ class StateStore:
         )
         await self._db.commit()
 
-    async def questions(self, outcome: str | None = None) -> list[tuple[str, str, float, str | None, str | None]]:
-        """Stored questions (asked_at, outcome, score, entry_id, text), oldest first."""
-        query = "SELECT asked_at, outcome, score, entry_id, text FROM questions"
-        params: tuple[str, ...] = ()
-        if outcome:
-            query, params = query + " WHERE outcome = ?", (outcome,)
-        async with self._db.execute(query + " ORDER BY id", params) as cursor:
-            return [(str(a), str(b), float(c), d, e) for a, b, c, d, e in await cursor.fetchall()]
+    async def questions(self, outcome: str | None = None, since: dt.datetime | None = None) -> list[AskedQuestion]:
+        """Stored questions, oldest first.
 
-    async def feedback(self) -> list[tuple[str, bool]]:
-        """Stored votes (entry_id, helpful), oldest first."""
-        async with self._db.execute("SELECT entry_id, helpful FROM feedback ORDER BY id") as cursor:
-            return [(str(entry), bool(helpful)) for entry, helpful in await cursor.fetchall()]
+        Args:
+            outcome: only this outcome ("answer", "suggest" or "none"); all by default.
+            since: only questions asked at or after this moment (naive = UTC).
+        """
+        conditions: list[str] = []
+        params: list[str] = []
+        if outcome:
+            conditions.append("outcome = ?")
+            params.append(outcome)
+        if since is not None:
+            conditions.append("asked_at >= ?")
+            params.append(_stamp(since))
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        query = "SELECT asked_at, outcome, score, entry_id, text FROM questions" + where
+        async with self._db.execute(query + " ORDER BY asked_at, id", params) as cursor:
+            rows = await cursor.fetchall()
+        return [AskedQuestion(dt.datetime.fromisoformat(a), str(b), float(c), d, e) for a, b, c, d, e in rows]
+
+    async def feedback(self, since: dt.datetime | None = None) -> list[Vote]:
+        """Stored votes, oldest first; only those given at or after `since` when set (naive = UTC)."""
+        query, params = "SELECT given_at, entry_id, helpful FROM feedback", list[str]()
+        if since is not None:
+            query, params = query + " WHERE given_at >= ?", [_stamp(since)]
+        async with self._db.execute(query + " ORDER BY given_at, id", params) as cursor:
+            rows = await cursor.fetchall()
+        return [Vote(dt.datetime.fromisoformat(a), str(b), bool(c)) for a, b, c in rows]
+
+    async def forget_before(self, cutoff: dt.datetime) -> int:
+        """Delete questions and feedback older than `cutoff` (retention: `state.retention_days`).
+
+        Returns:
+            How many rows were deleted, questions and votes together.
+        """
+        stamp = _stamp(cutoff)
+        questions = await self._db.execute("DELETE FROM questions WHERE asked_at < ?", (stamp,))
+        votes = await self._db.execute("DELETE FROM feedback WHERE given_at < ?", (stamp,))
+        await self._db.commit()
+        return questions.rowcount + votes.rowcount

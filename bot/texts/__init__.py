@@ -67,6 +67,7 @@ VI = Texts(
         "• /chude: xem câu hỏi theo chủ đề.\n"
         "• /lienhe: địa chỉ, đường dây nóng của cơ quan.\n"
         "• /tracuu: tra cứu tình trạng hồ sơ (cần mã hồ sơ và thông tin xác minh).\n"
+        "• /dangky, /huydangky: nhận hoặc ngừng nhận thông báo (đấu giá, lịch tiếp dân…); /thongbao: xem lại.\n"
         "• /lang: đổi ngôn ngữ (Tiếng Việt / English).\n"
         "• /start: về màn hình đầu.\n\n"
         "Tôi chỉ cung cấp thông tin chung, không thay thế ý kiến của Chấp hành viên hay luật sư."
@@ -132,6 +133,9 @@ VI = Texts(
         ("chude", "Câu hỏi theo chủ đề"),
         ("lienhe", "Liên hệ cơ quan thi hành án"),
         ("tracuu", "Tra cứu hồ sơ thi hành án"),
+        ("thongbao", "Thông báo đã đăng"),
+        ("dangky", "Đăng ký nhận thông báo"),
+        ("huydangky", "Hủy đăng ký nhận thông báo"),
         ("lang", "Đổi ngôn ngữ / Language"),
     ),
 )
@@ -152,6 +156,7 @@ EN = Texts(
         "• /chude: questions by topic.\n"
         "• /lienhe: the agency's address and hotline.\n"
         "• /tracuu: look up your case (code and verification needed).\n"
+        "• /dangky, /huydangky: get or stop announcements (auctions, reception days…); /thongbao: read them.\n"
         "• /lang: change language (Tiếng Việt / English).\n"
         "• /start: back to the start.\n\n"
         "I give general information only; I do not replace the enforcement officer or a lawyer."
@@ -214,6 +219,9 @@ EN = Texts(
         ("chude", "Questions by topic"),
         ("lienhe", "Contact the agency"),
         ("tracuu", "Look up a case"),
+        ("thongbao", "Published announcements"),
+        ("dangky", "Subscribe to announcements"),
+        ("huydangky", "Unsubscribe from announcements"),
         ("lang", "Language / Ngôn ngữ"),
     ),
 )

@@ -1,0 +1,137 @@
+"""The citizens' side of announcements: subscribing to topics, the archive, and the message
+every recipient gets. Free of Telegram.
+
+Button actions (callback data):
+    s:+:<topic> / s:-:<topic>   turn a topic on / off      s:*   all on      s:.   done
+    t:<page>                    a page of the archive
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from zoneinfo import ZoneInfo
+
+from bot.announce.model import Announcement, Content, render
+from bot.config import AgencySettings, AnnouncementSettings
+from bot.replies import Button, Media, Reply
+from bot.state.announcements import AnnouncementStore
+from bot.texts.announce import BOARD_EN, BOARD_VI, BoardTexts
+
+_ARCHIVE_CHARS = 400  # of each announcement's text in the archive list
+
+
+class Board:
+    """Subscriptions and the archive."""
+
+    def __init__(self, store: AnnouncementStore, settings: AnnouncementSettings, agency: AgencySettings) -> None:
+        self.store = store
+        self.settings = settings
+        self.agency = agency
+        self.zone = ZoneInfo(settings.timezone)
+
+    def topic_title(self, topic: str, english: bool = False) -> str:
+        for item in self.settings.topics:
+            if item.id == topic:
+                return item.title_en if english and item.title_en else item.title
+        return topic
+
+    def message(self, item: Announcement | Content, topic: str | None = None) -> Reply:
+        """What a recipient gets (the preview shows exactly this)."""
+        content = item.content if isinstance(item, Announcement) else item
+        topic = item.topic if isinstance(item, Announcement) else topic or ""
+        text = render(content, self.topic_title(topic), self.agency.name, BOARD_VI.stop_hint)
+        media = Media(content.media_kind, content.media_id) if content.media_kind and content.media_id else None
+        return Reply(text, media=media)
+
+    def overhead(self, topic: str) -> int:
+        """Characters the title and footer add to an announcement's text."""
+        return len(render(Content("x"), self.topic_title(topic), self.agency.name, BOARD_VI.stop_hint)) - 1
+
+    def local(self, moment: dt.datetime) -> str:
+        return moment.astimezone(self.zone).strftime("%d/%m/%Y %H:%M")
+
+    @staticmethod
+    def _texts(english: bool) -> BoardTexts:
+        return BOARD_EN if english else BOARD_VI
+
+    def menu(self, english: bool) -> list[Reply]:
+        """The main menu's "Announcements" button."""
+        texts = self._texts(english)
+        buttons = ((Button(texts.subscribe_button, "s:"),), (Button(texts.archive_button, "t:1"),))
+        return [Reply(texts.menu.format(agency=html.escape(self.agency.name)), buttons, edit=True)]
+
+    async def choices(self, chat_id: int, english: bool, edit: bool = False, notice: str | None = None) -> list[Reply]:
+        """/dangky: every topic with its on/off state, and the consent sentence."""
+        texts = self._texts(english)
+        chosen = await self.store.topics_of(chat_id)
+        rows: list[tuple[Button, ...]] = []
+        for topic in self.settings.topics:
+            title = self.topic_title(topic.id, english)
+            on = topic.id in chosen
+            rows.append((Button((texts.on if on else texts.off).format(topic=title),
+                                f"s:{'-' if on else '+'}:{topic.id}"),))
+        rows.append((Button(texts.all_topics, "s:*"), Button(texts.done, "s:.")))
+        consent = texts.consent.format(agency=html.escape(self.agency.name))
+        return [Reply(texts.choose.format(consent=consent), tuple(rows), edit=edit, notice=notice)]
+
+    async def action(self, chat_id: int, english: bool, data: str) -> list[Reply]:
+        """A subscription or archive button."""
+        texts = self._texts(english)
+        kind, _, rest = data.partition(":")
+        known = {topic.id for topic in self.settings.topics}
+        if kind == "t":
+            return await self.archive(english, int(rest) if rest.isdigit() else 1, edit=True)
+        if rest == "":
+            return await self.choices(chat_id, english, edit=True)
+        if rest == "*":
+            await self.store.subscribe(chat_id, sorted(known))
+            return await self.choices(chat_id, english, edit=True, notice=texts.subscribed.format(topic="✔"))
+        if rest == ".":
+            chosen = await self.store.topics_of(chat_id) & known
+            if not chosen:
+                return [Reply(texts.none_subscribed, edit=True)]
+            titles = ", ".join(self.topic_title(t, english) for t in sorted(chosen))
+            return [Reply(texts.subscribed.format(topic=html.escape(titles)) + "\n" + texts.stop_hint, edit=True)]
+        sign, _, topic = rest.partition(":")
+        if topic not in known or sign not in "+-":
+            return [Reply("", notice=texts.done)]
+        title = self.topic_title(topic, english)
+        if sign == "+":
+            await self.store.subscribe(chat_id, [topic])
+            return await self.choices(chat_id, english, edit=True, notice=texts.subscribed.format(topic=title))
+        await self.store.unsubscribe(chat_id, topic)
+        return await self.choices(chat_id, english, edit=True, notice=texts.unsubscribed.format(topic=title))
+
+    async def unsubscribe(self, chat_id: int, english: bool) -> list[Reply]:
+        """/huydangky: end every subscription."""
+        texts = self._texts(english)
+        count = await self.store.unsubscribe(chat_id)
+        return [Reply(texts.unsubscribed_all.format(count=count) if count else texts.none_subscribed)]
+
+    async def archive(self, english: bool, page: int = 1, edit: bool = False) -> list[Reply]:
+        """/thongbao: published announcements, newest first, a page at a time."""
+        texts = self._texts(english)
+        size = self.settings.archive_page_size
+        items, total = await self.store.published((max(page, 1) - 1) * size, size)
+        if total == 0:
+            return [Reply(texts.archive_empty, edit=edit)]
+        pages = math.ceil(total / size)
+        if not items:  # a page that no longer exists: show the last one
+            return await self.archive(english, pages, edit)
+        parts = [texts.archive_title.format(page=page, pages=pages)]
+        for item in items:
+            text = item.content.text.strip()
+            if len(text) > _ARCHIVE_CHARS:
+                text = text[:_ARCHIVE_CHARS].rstrip() + "…"
+            shown = html.escape(text) + ("\n" + texts.attachment if item.content.media_kind else "")
+            when = self.local(item.started_at or item.created_at)
+            parts.append(texts.archive_item.format(date=when, topic=html.escape(self.topic_title(item.topic, english)),
+                                                   text=shown))
+        paging = []
+        if page > 1:
+            paging.append(Button(texts.newer, f"t:{page - 1}"))
+        if page < pages:
+            paging.append(Button(texts.older, f"t:{page + 1}"))
+        return [Reply("\n\n".join(parts), (tuple(paging),) if paging else (), edit=edit)]

@@ -1,0 +1,241 @@
+"""The paced broadcast sender: works through the outbox in the state database.
+
+Pace: sends start at most `rate` per second overall, never twice to one chat within
+`per_chat_seconds`, and everything pauses for a 429's retry_after. Network errors and 5xx are
+retried with backoff up to `max_attempts`; 403 / chat-not-found mark the chat unreachable.
+Each outcome is committed as soon as Telegram answers; a restart resumes the rows still pending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import math
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import partial
+from typing import Protocol
+
+from bot.announce.model import Announcement, Delivery, Status
+from bot.config import AnnouncementSettings
+from bot.state.announcements import AnnouncementStore
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    BLOCKED = "blocked"  # 403, chat not found, user deactivated
+    RETRY_AFTER = "retry_after"  # 429: wait, then send again (not counted as an attempt)
+    TRANSIENT = "transient"  # network error, timeout, 5xx: retry with backoff
+    REFUSED = "refused"  # 400 for this message: retrying will not help
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    retry_after: float = 0.0
+    message_id: int | None = None
+
+
+class Transport(Protocol):
+    """Sends one announcement to one chat and says how it went (never raises)."""
+
+    async def send(self, chat_id: int, announcement: Announcement) -> Result: ...
+
+
+Notify = Callable[[Announcement], Awaitable[None]]
+
+
+class Pacer:
+    """Spaces send starts evenly at `rate` per second; `pause` holds everything back."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / rate
+        self._next = 0.0
+        self._paused_until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    async def wait(self) -> None:
+        while True:
+            now = time.monotonic()
+            at = max(self._next, self._paused_until)
+            if at <= now:
+                # After an idle spell do not burst to catch up: at most one interval of credit.
+                self._next = max(self._next, now - self._interval) + self._interval
+                return
+            await asyncio.sleep(at - now)
+
+
+def _done(in_flight: dict[int, asyncio.Task[None]], slots: asyncio.Semaphore, chat_id: int,
+          _: asyncio.Task[None]) -> None:
+    in_flight.pop(chat_id, None)
+    slots.release()
+
+
+class Broadcaster:
+    """Runs in the bot process: starts due announcements and sends them, one at a time."""
+
+    def __init__(self, store: AnnouncementStore, transport: Transport, settings: AnnouncementSettings, *,
+                 on_progress: Notify | None = None, on_approval: Notify | None = None,
+                 poll_seconds: float = 1.0) -> None:
+        self.store = store
+        self.transport = transport
+        self.settings = settings
+        self.on_progress = on_progress
+        self.on_approval = on_approval
+        self.poll_seconds = poll_seconds
+        self.parallel = max(4, math.ceil(settings.rate / 2))  # sends in flight (Telegram answers in ~0.1-0.3 s)
+        self.throttled = 0  # 429 answers seen
+        self._pacer = Pacer(settings.rate)
+        self._last_sent: dict[int, float] = {}
+        self._cancelled: set[int] = set()
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Look at the outbox now (an official just queued or approved something)."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Run in the background (in the running event loop) until stopped()."""
+        self._task = asyncio.create_task(self.run(), name="broadcaster")
+
+    async def stopped(self) -> None:
+        """Stop: the sends in flight finish and are recorded; the rest stays pending for the next run."""
+        self._stop.set()
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
+    async def cancel(self, announcement_id: int) -> bool:
+        """Stop an announcement: nothing more is sent for it."""
+        self._cancelled.add(announcement_id)
+        return await self.store.cancel(announcement_id)
+
+    async def run(self) -> None:
+        """Serve the outbox until stop()."""
+        while not self._stop.is_set():
+            try:
+                await self.tick()
+            except Exception:  # the outbox must keep working; the row that failed is retried
+                log.exception("broadcast loop error")
+                await asyncio.sleep(self.poll_seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            self._wake.clear()
+
+    async def tick(self) -> None:
+        """One pass: ask approvers, start what is due, send what is sending."""
+        if self.on_approval is not None:
+            for item in await self.store.approval_to_ask():
+                await self._notify(self.on_approval, item)
+                await self.store.update(item.id, [Status.AWAITING_APPROVAL], Status.AWAITING_APPROVAL,
+                                        approval_asked=1)
+        for announcement_id in await self.store.due(dt.datetime.now(dt.UTC)):
+            if await self.store.start(announcement_id):
+                log.info("broadcast %d started", announcement_id)
+        for item in await self.store.with_status(Status.SENDING):
+            if self._stop.is_set():
+                return
+            await self._send_all(item)
+
+    async def _send_all(self, item: Announcement) -> None:
+        in_flight: dict[int, asyncio.Task[None]] = {}
+        slots = asyncio.Semaphore(self.parallel)
+        last_report = last_check = 0.0
+        log.info("broadcast %d: %d recipients, %d pending", item.id, item.counts.total, item.counts.pending)
+        while not self._stop.is_set() and item.id not in self._cancelled:
+            now = time.monotonic()
+            if now - last_check >= 1.0:  # cancelled elsewhere (another process)?
+                last_check = now
+                current = await self.store.get(item.id)
+                if current is None or current.status != Status.SENDING:
+                    break
+                self._forget_old(now)
+            if now - last_report >= self.settings.progress_seconds:
+                last_report = now
+                await self._report(item.id)
+            batch = [row for row in await self.store.pending(item.id, time.time(), self.parallel * 4)
+                     if row[0] not in in_flight]
+            if not batch:
+                if in_flight:
+                    await asyncio.wait(in_flight.values(), timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                due = await self.store.next_retry(item.id)
+                if due is None:
+                    break
+                await asyncio.sleep(min(max(due - time.time(), 0.01), 1.0))
+                continue
+            for chat_id, attempts in batch:
+                await slots.acquire()
+                await self._pacer.wait()
+                if self._stop.is_set() or item.id in self._cancelled:
+                    slots.release()
+                    break
+                too_soon = self._last_sent.get(chat_id, -math.inf) + self.settings.per_chat_seconds - time.monotonic()
+                if too_soon > 0:
+                    slots.release()
+                    await self.store.record(item.id, chat_id, Delivery.PENDING, attempts=attempts,
+                                            next_at=time.time() + too_soon)
+                    continue
+                self._last_sent[chat_id] = time.monotonic()
+                task = asyncio.create_task(self._deliver(item, chat_id, attempts))
+                in_flight[chat_id] = task
+                task.add_done_callback(partial(_done, in_flight, slots, chat_id))
+        if in_flight:
+            await asyncio.wait(in_flight.values())
+        if await self.store.finish(item.id):
+            log.info("broadcast %d finished", item.id)
+        await self._report(item.id)
+
+    async def _deliver(self, item: Announcement, chat_id: int, attempts: int) -> None:
+        try:
+            result = await self.transport.send(chat_id, item)
+        except Exception:  # a transport bug must not lose the row: it stays pending and is retried
+            log.exception("broadcast %d: unexpected send error", item.id)
+            result = Result(Outcome.TRANSIENT)
+        store = self.store
+        if result.outcome == Outcome.SENT:
+            await store.record(item.id, chat_id, Delivery.SENT, attempts=attempts + 1, message_id=result.message_id)
+        elif result.outcome == Outcome.BLOCKED:
+            await store.record(item.id, chat_id, Delivery.BLOCKED, attempts=attempts + 1)
+        elif result.outcome == Outcome.REFUSED:
+            await store.record(item.id, chat_id, Delivery.FAILED, attempts=attempts + 1)
+        elif result.outcome == Outcome.RETRY_AFTER:
+            self.throttled += 1
+            self._pacer.pause(result.retry_after)
+            await store.record(item.id, chat_id, Delivery.PENDING, attempts=attempts,
+                               next_at=time.time() + result.retry_after)
+        elif attempts + 1 >= self.settings.max_attempts:
+            await store.record(item.id, chat_id, Delivery.FAILED, attempts=attempts + 1)
+        else:
+            backoff = min(2.0 ** attempts, 60.0) * random.uniform(1.0, 1.5)  # jitter: retries do not arrive in step
+            await store.record(item.id, chat_id, Delivery.PENDING, attempts=attempts + 1,
+                               next_at=time.time() + backoff)
+
+    async def _report(self, announcement_id: int) -> None:
+        if self.on_progress is None:
+            return
+        item = await self.store.get(announcement_id)
+        if item is not None:
+            await self._notify(self.on_progress, item)
+
+    async def _notify(self, callback: Notify, item: Announcement) -> None:
+        try:
+            await callback(item)
+        except Exception:  # a failed progress edit must not stop the broadcast
+            log.warning("broadcast %d: notifying the official failed", item.id, exc_info=True)
+
+    def _forget_old(self, now: float) -> None:
+        horizon = now - self.settings.per_chat_seconds
+        if len(self._last_sent) > 1000:
+            self._last_sent = {chat: at for chat, at in self._last_sent.items() if at > horizon}

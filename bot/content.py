@@ -1,0 +1,204 @@
+"""Staff-edited content as one immutable bundle: the FAQ with its matcher, and the status glossary.
+
+Loading validates with the checks of `python -m bot faq check` and builds only when there is no
+error. Everything here blocks (file reads, checks, indexing): callers run it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+from bot.cases.glossary import Status, load_glossary
+from bot.config import Settings
+from bot.faq.check import CheckRules, check_faq
+from bot.faq.loader import SYNONYMS_FILE, faq_files
+from bot.faq.matcher import Thresholds
+from bot.faq.yamlfile import Problem
+from bot.knowledge import Knowledge, load_knowledge
+
+log = logging.getLogger(__name__)
+
+_ANCHOR = re.compile(rb"(?:^|[\s\[{,])&[^\s\[\]{},]")  # a YAML anchor: aliases need one
+_BOMB_NODES = 2_000_000  # YAML nodes a file may expand to (10,000 entries are about 400,000)
+_ATTEMPTS = 3  # loads tried while files keep changing underneath
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything staff edit, loaded together and replaced together.
+
+    Attributes:
+        knowledge: the FAQ and its matcher.
+        glossary: case status id -> its explanation (read-only).
+        version: a short hash of the files' bytes; the same bytes give the same version.
+        loaded_at: when this bundle was built (UTC).
+    """
+
+    knowledge: Knowledge
+    glossary: Mapping[str, Status]
+    version: str
+    loaded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The content passed the checks and was built; warnings did not block it."""
+
+    content: Content
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """The content has errors; the version in use stays. `version` is the refused files' hash."""
+
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
+    version: str = ""
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Errors first, then warnings."""
+        return self.errors + self.warnings
+
+    @classmethod
+    def of(cls, problems: Sequence[Problem], version: str = "") -> Rejected:
+        """The refusal for problems as `on_rejected` receives them (split into errors and warnings)."""
+        return cls(tuple(p for p in problems if not p.warning), tuple(p for p in problems if p.warning), version)
+
+
+def content_files(settings: Settings) -> list[Path]:
+    """The files the content is built from: category files, synonyms.yaml, the glossary."""
+    folder = settings.faq.dir
+    synonyms = folder / SYNONYMS_FILE
+    return [*faq_files(folder), *([synonyms] if synonyms.is_file() else []), settings.cases.glossary]
+
+
+def _expanded_nodes(root: yaml.Node, limit: int) -> int:
+    """How many nodes `root` becomes once aliases are expanded (stops past `limit`; a cycle counts
+    as past it). Iterative, so deep nesting cannot exhaust the stack."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if finished:
+            on_path.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(node)] > limit:
+                return sizes[id(node)]
+        elif id(node) in on_path:
+            return limit + 1
+        elif id(node) not in sizes:
+            on_path.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _alias_bomb(path: Path, data: bytes) -> Problem | None:
+    """A file whose aliases would expand into a huge structure ("billion laughs"): the checks would
+    exhaust the memory printing it, so it is refused before parsing."""
+    if not _ANCHOR.search(data):
+        return None
+    try:
+        root = yaml.compose(data.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return None  # the checks report it with its line
+    if root is None or _expanded_nodes(root, _BOMB_NODES) <= _BOMB_NODES:
+        return None
+    return Problem(str(path), 1, "tệp dùng tham chiếu YAML (&, *) lồng nhau quá nhiều; hãy viết nội dung trực tiếp")
+
+
+def _read(files: list[Path]) -> tuple[str, dict[Path, bytes]]:
+    """A short hash of the files' names and bytes, and the bytes. An unreadable file is hashed as
+    such and left out; the checks then report it with a clear message."""
+    digest = hashlib.sha256()
+    found = {}
+    for path in files:
+        digest.update(str(path).encode() + b"\0")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            digest.update(f"unreadable: {exc.strerror}".encode())
+            continue
+        digest.update(len(data).to_bytes(8, "big") + data)
+        found[path] = data
+    return digest.hexdigest()[:8], found
+
+
+def build_content(settings: Settings, version: str, statuses: dict[str, Status] | None = None) -> Content:
+    """A bundle from the files as they are; without `statuses`, the glossary is read leniently."""
+    if statuses is None:
+        statuses = load_glossary(settings.cases.glossary)[0]
+    knowledge = load_knowledge(settings.faq.dir, settings.matching)
+    return Content(knowledge, MappingProxyType(statuses), version, dt.datetime.now(dt.UTC))
+
+
+def _unexpected(settings: Settings, exc: Exception) -> Problem:
+    """What staff are told when loading failed in a way the checks do not cover."""
+    if isinstance(exc, OSError):
+        where = str(exc.filename or settings.faq.dir)
+        return Problem(where, 0, f"không đọc được tệp ({exc.strerror or exc}); nếu tệp đang được lưu, hãy lưu lại")
+    if isinstance(exc, MemoryError | RecursionError):
+        return Problem(str(settings.faq.dir), 0, "nội dung quá lớn hoặc lồng nhau quá sâu; hãy kiểm tra tệp vừa sửa")
+    log.error("unexpected error while loading the FAQ", exc_info=exc)
+    return Problem(str(settings.faq.dir), 0, f"lỗi không lường trước khi nạp ({type(exc).__name__}); "
+                                             "bộ phận kỹ thuật xem nhật ký của bot")
+
+
+def _checked(settings: Settings, version: str, files: dict[Path, bytes]) -> Loaded | Rejected:
+    refused = [problem for path, data in files.items() if (problem := _alias_bomb(path, data)) is not None]
+    if refused:
+        return Rejected(tuple(refused), (), version)
+    thresholds = Thresholds(**settings.matching.model_dump())
+    problems = check_faq(folder=settings.faq.dir, rules=CheckRules.from_settings(settings.faq), thresholds=thresholds)
+    statuses, glossary_problems = load_glossary(settings.cases.glossary)  # read once: the checked one is served
+    problems += glossary_problems
+    errors = tuple(p for p in problems if not p.warning)
+    warnings = tuple(p for p in problems if p.warning)
+    if errors:
+        return Rejected(errors, warnings, version)
+    return Loaded(build_content(settings, version, statuses), warnings)
+
+
+def load_changed(settings: Settings, in_use: str | None) -> Loaded | Rejected | None:
+    """Like load_content, but None (nothing parsed) when the files hash to `in_use`."""
+    try:
+        for _ in range(_ATTEMPTS):
+            version, files = _read(content_files(settings))
+            if version == in_use:
+                return None
+            outcome = _checked(settings, version, files)
+            # The checks and the build each read the files: a save landing in between could serve
+            # unchecked text, so the result stands only if the files still hash the same.
+            if _read(content_files(settings))[0] == version:
+                return outcome
+        return Rejected((Problem(str(settings.faq.dir), 0, "các tệp thay đổi liên tục trong lúc nạp; hãy lưu lại"),))
+    except Exception as exc:  # bad content must never stop the bot; see _unexpected
+        return Rejected((_unexpected(settings, exc),))
+
+
+def load_content(settings: Settings) -> Loaded | Rejected:
+    """Validate the configured content like `faq check` and build a bundle when it has no error.
+
+    Blocking (file reads, checks, indexing): run it with `asyncio.to_thread`. Never raises on bad
+    content: unreadable or vanished files, binary data and YAML alias bombs become a `Rejected`.
+    """
+    outcome = load_changed(settings, None)
+    assert outcome is not None  # only None when asked to skip a known hash
+    return outcome

@@ -1,0 +1,326 @@
+"""Subscriptions, announcements and their per-recipient deliveries (the broadcast outbox).
+
+Every broadcast gets one `deliveries` row per recipient, written in the same transaction that
+starts it; the sender records each outcome as soon as Telegram answers, so after a crash the
+rows still `pending` are exactly the ones to send (at most the few in flight may go twice).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import aiosqlite
+
+from bot.announce.model import Announcement, Content, Counts, Delivery, Status
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS chats (
+        chat_id INTEGER PRIMARY KEY,
+        active INTEGER NOT NULL DEFAULT 1,
+        changed_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS subscriptions (
+        chat_id INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        subscribed_at TEXT NOT NULL,
+        PRIMARY KEY (chat_id, topic)
+    )""",
+    """CREATE INDEX IF NOT EXISTS subscriptions_by_topic ON subscriptions (topic)""",
+    """CREATE TABLE IF NOT EXISTS announcements (
+        id INTEGER PRIMARY KEY,
+        topic TEXT NOT NULL,
+        text TEXT NOT NULL,
+        media_kind TEXT CHECK (media_kind IN ('photo', 'document')),
+        media_id TEXT,
+        author_id INTEGER NOT NULL,
+        author_name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        send_at TEXT,
+        approved_by INTEGER,
+        approval_asked INTEGER NOT NULL DEFAULT 0,
+        started_at TEXT,
+        finished_at TEXT,
+        progress_chat INTEGER,
+        progress_message INTEGER
+    )""",
+    """CREATE INDEX IF NOT EXISTS announcements_by_status ON announcements (status, send_at)""",
+    """CREATE TABLE IF NOT EXISTS deliveries (
+        announcement_id INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at REAL NOT NULL DEFAULT 0,
+        message_id INTEGER,
+        done_at TEXT,
+        PRIMARY KEY (announcement_id, chat_id)
+    ) WITHOUT ROWID""",
+    """CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (announcement_id, status, next_at)""",
+    """CREATE TABLE IF NOT EXISTS refusals (
+        id INTEGER PRIMARY KEY,
+        refused_at TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        action TEXT NOT NULL
+    )""",
+]
+_COLUMNS = ("id, topic, text, media_kind, media_id, author_id, author_name, status, created_at, send_at, "
+            "approved_by, started_at, finished_at, progress_chat, progress_message")
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def _now() -> str:
+    return _iso(dt.datetime.now(dt.UTC))
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+class AnnouncementStore:
+    """SQL for subscriptions and broadcasts, on the state database's connection."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    # -- citizens ----------------------------------------------------------------------------
+
+    async def subscribe(self, chat_id: int, topics: Iterable[str]) -> None:
+        """Subscribe a chat to topics (again is harmless) and mark it reachable."""
+        now = _now()
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO subscriptions (chat_id, topic, subscribed_at) VALUES (?, ?, ?)",
+            [(chat_id, topic, now) for topic in topics],
+        )
+        await self._set_active(chat_id, True, now)
+        await self._db.commit()
+
+    async def unsubscribe(self, chat_id: int, topic: str | None = None) -> int:
+        """End one topic's subscription, or all of the chat's; how many ended."""
+        if topic is None:
+            cursor = await self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+        else:
+            cursor = await self._db.execute(
+                "DELETE FROM subscriptions WHERE chat_id = ? AND topic = ?", (chat_id, topic))
+        await self._db.commit()
+        return cursor.rowcount
+
+    async def topics_of(self, chat_id: int) -> set[str]:
+        async with self._db.execute("SELECT topic FROM subscriptions WHERE chat_id = ?", (chat_id,)) as cursor:
+            return {str(row[0]) for row in await cursor.fetchall()}
+
+    async def set_active(self, chat_id: int, active: bool) -> None:
+        """Blocked chats (403) are skipped by new broadcasts until the citizen writes again."""
+        await self._set_active(chat_id, active, _now())
+        await self._db.commit()
+
+    async def _set_active(self, chat_id: int, active: bool, now: str) -> None:
+        await self._db.execute(
+            "INSERT INTO chats (chat_id, active, changed_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) "
+            "DO UPDATE SET active = excluded.active, changed_at = excluded.changed_at WHERE active != excluded.active",
+            (chat_id, int(active), now),
+        )
+
+    async def reactivate(self, chat_id: int) -> None:
+        """The citizen wrote to the bot: a chat marked blocked is reachable again."""
+        cursor = await self._db.execute(
+            "UPDATE chats SET active = 1, changed_at = ? WHERE chat_id = ? AND active = 0", (_now(), chat_id))
+        if cursor.rowcount:
+            await self._db.commit()
+
+    async def is_active(self, chat_id: int) -> bool:
+        async with self._db.execute("SELECT active FROM chats WHERE chat_id = ?", (chat_id,)) as cursor:
+            row = await cursor.fetchone()
+        return bool(row[0]) if row else True
+
+    async def audience(self, topic: str) -> int:
+        """Reachable subscribers of a topic."""
+        async with self._db.execute(
+            "SELECT count(*) FROM subscriptions s LEFT JOIN chats c ON c.chat_id = s.chat_id "
+            "WHERE s.topic = ? AND coalesce(c.active, 1) = 1", (topic,)) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def record_refusal(self, user_key: str, action: str) -> None:
+        """Someone who is not an official tried an official's action."""
+        await self._db.execute("INSERT INTO refusals (refused_at, user_key, action) VALUES (?, ?, ?)",
+                               (_now(), user_key, action))
+        await self._db.commit()
+
+    async def refusals(self) -> list[tuple[str, str, str]]:
+        async with self._db.execute("SELECT refused_at, user_key, action FROM refusals ORDER BY id") as cursor:
+            return [(str(a), str(b), str(c)) for a, b, c in await cursor.fetchall()]
+
+    # -- announcements -------------------------------------------------------------------------
+
+    async def create(self, topic: str, content: Content, author_id: int, author_name: str, *, status: Status,
+                     send_at: dt.datetime | None = None) -> int:
+        cursor = await self._db.execute(
+            "INSERT INTO announcements (topic, text, media_kind, media_id, author_id, author_name, status, "
+            "created_at, send_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (topic, content.text, content.media_kind, content.media_id, author_id, author_name, status, _now(),
+             _iso(send_at) if send_at else None),
+        )
+        await self._db.commit()
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def get(self, announcement_id: int) -> Announcement | None:
+        async with self._db.execute(f"SELECT {_COLUMNS} FROM announcements WHERE id = ?",
+                                    (announcement_id,)) as cursor:
+            row = await cursor.fetchone()
+        return await self._announcement(row) if row else None
+
+    async def _announcement(self, row: Any) -> Announcement:
+        (ident, topic, text, media_kind, media_id, author_id, author_name, status, created_at, send_at,
+         approved_by, started_at, finished_at, progress_chat, progress_message) = row
+        return Announcement(
+            ident, topic, Content(text, media_kind, media_id), author_id, author_name, Status(status),
+            dt.datetime.fromisoformat(created_at), _time(send_at), approved_by, _time(started_at),
+            _time(finished_at), progress_chat, progress_message, await self.counts(ident),
+        )
+
+    async def update(self, announcement_id: int, source: Iterable[Status], target: Status, **values: object) -> bool:
+        """Move an announcement from one of `source` to `target` (with column values); False if it
+        was no longer in one of `source` (another official, process or press got there first)."""
+        allowed = {"topic", "send_at", "approved_by", "approval_asked", "progress_chat", "progress_message",
+                   "finished_at"}
+        if not set(values) <= allowed:
+            raise ValueError(f"not updatable: {sorted(set(values) - allowed)}")
+        fields = {key: _iso(v) if isinstance(v, dt.datetime) else v for key, v in values.items()}
+        sources = [str(s) for s in source]
+        assignments = ", ".join(["status = ?", *(f"{key} = ?" for key in fields)])
+        cursor = await self._db.execute(
+            f"UPDATE announcements SET {assignments} WHERE id = ? AND status IN ({', '.join('?' * len(sources))})",
+            (str(target), *fields.values(), announcement_id, *sources),
+        )
+        await self._db.commit()
+        return cursor.rowcount == 1
+
+    async def set_progress(self, announcement_id: int, chat_id: int, message_id: int) -> None:
+        await self._db.execute("UPDATE announcements SET progress_chat = ?, progress_message = ? WHERE id = ?",
+                               (chat_id, message_id, announcement_id))
+        await self._db.commit()
+
+    async def start(self, announcement_id: int) -> bool:
+        """Fix the recipients (reachable subscribers of the topic, one row each) and mark the
+        announcement as sending, in one transaction. False if it was not due or not scheduled."""
+        cursor = await self._db.execute(
+            "UPDATE announcements SET status = 'sending', started_at = ? WHERE id = ? AND status = 'scheduled'",
+            (_now(), announcement_id),
+        )
+        if cursor.rowcount != 1:
+            await self._db.commit()
+            return False
+        await self._db.execute(
+            "INSERT OR IGNORE INTO deliveries (announcement_id, chat_id) "
+            "SELECT a.id, s.chat_id FROM announcements a JOIN subscriptions s ON s.topic = a.topic "
+            "LEFT JOIN chats c ON c.chat_id = s.chat_id WHERE a.id = ? AND coalesce(c.active, 1) = 1",
+            (announcement_id,),
+        )
+        await self._db.commit()
+        return True
+
+    async def with_status(self, *statuses: Status) -> list[Announcement]:
+        """Announcements in these states, oldest first."""
+        marks = ", ".join("?" * len(statuses))
+        async with self._db.execute(f"SELECT {_COLUMNS} FROM announcements WHERE status IN ({marks}) ORDER BY id",
+                                    [str(s) for s in statuses]) as cursor:
+            rows = await cursor.fetchall()
+        return [await self._announcement(row) for row in rows]
+
+    async def due(self, now: dt.datetime) -> list[int]:
+        """Scheduled announcements whose time has come."""
+        async with self._db.execute(
+            "SELECT id FROM announcements WHERE status = 'scheduled' AND send_at <= ? ORDER BY send_at, id",
+            (_iso(now),)) as cursor:
+            return [int(row[0]) for row in await cursor.fetchall()]
+
+    async def approval_to_ask(self) -> list[Announcement]:
+        """Announcements awaiting approval whose approvers have not been asked yet."""
+        async with self._db.execute(
+            f"SELECT {_COLUMNS} FROM announcements WHERE status = 'awaiting_approval' AND approval_asked = 0"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [await self._announcement(row) for row in rows]
+
+    async def published(self, offset: int, limit: int) -> tuple[list[Announcement], int]:
+        """Sent (or sending) announcements, newest first, and how many there are in all."""
+        async with self._db.execute("SELECT count(*) FROM announcements WHERE status IN ('sending', 'done')") as c:
+            row = await c.fetchone()
+        async with self._db.execute(
+            f"SELECT {_COLUMNS} FROM announcements WHERE status IN ('sending', 'done') "
+            "ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?", (limit, offset)) as cursor:
+            rows = await cursor.fetchall()
+        return [await self._announcement(r) for r in rows], int(row[0]) if row else 0
+
+    async def recent(self, limit: int = 50) -> list[Announcement]:
+        async with self._db.execute(f"SELECT {_COLUMNS} FROM announcements ORDER BY id DESC LIMIT ?",
+                                    (limit,)) as cursor:
+            rows = await cursor.fetchall()
+        return [await self._announcement(row) for row in rows]
+
+    # -- deliveries ------------------------------------------------------------------------------
+
+    async def counts(self, announcement_id: int) -> Counts:
+        async with self._db.execute(
+            "SELECT status, count(*) FROM deliveries WHERE announcement_id = ? GROUP BY status",
+            (announcement_id,)) as cursor:
+            by_status = {str(status): int(n) for status, n in await cursor.fetchall()}
+        return Counts(sum(by_status.values()), by_status.get("sent", 0), by_status.get("blocked", 0),
+                      by_status.get("failed", 0), by_status.get("cancelled", 0))
+
+    async def pending(self, announcement_id: int, now: float, limit: int) -> list[tuple[int, int]]:
+        """Up to `limit` (chat_id, attempts) due for sending (next_at is a Unix time)."""
+        async with self._db.execute(
+            "SELECT chat_id, attempts FROM deliveries WHERE announcement_id = ? AND status = 'pending' "
+            "AND next_at <= ? ORDER BY next_at, chat_id LIMIT ?", (announcement_id, now, limit)) as cursor:
+            return [(int(a), int(b)) for a, b in await cursor.fetchall()]
+
+    async def next_retry(self, announcement_id: int) -> float | None:
+        """When the earliest pending delivery is due (Unix time), or None when none is pending."""
+        async with self._db.execute(
+            "SELECT min(next_at) FROM deliveries WHERE announcement_id = ? AND status = 'pending'",
+            (announcement_id,)) as cursor:
+            row = await cursor.fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def record(self, announcement_id: int, chat_id: int, status: Delivery, *, attempts: int,
+                     next_at: float = 0.0, message_id: int | None = None) -> None:
+        """One recipient's outcome, committed at once (this is the crash-safety window)."""
+        done = None if status == Delivery.PENDING else _now()
+        # A message Telegram accepted counts as sent even if the announcement was cancelled meanwhile.
+        current = "('pending', 'cancelled')" if status == Delivery.SENT else "('pending')"
+        await self._db.execute(
+            "UPDATE deliveries SET status = ?, attempts = ?, next_at = ?, message_id = ?, done_at = ? "
+            f"WHERE announcement_id = ? AND chat_id = ? AND status IN {current}",
+            (str(status), attempts, next_at, message_id, done, announcement_id, chat_id),
+        )
+        if status == Delivery.BLOCKED:
+            await self._set_active(chat_id, False, _now())
+        await self._db.commit()
+
+    async def cancel(self, announcement_id: int) -> bool:
+        """Stop an announcement that has not finished; its unsent deliveries are cancelled."""
+        cursor = await self._db.execute(
+            "UPDATE announcements SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN "
+            "('draft', 'awaiting_approval', 'scheduled', 'sending')", (_now(), announcement_id))
+        if cursor.rowcount == 1:
+            await self._db.execute(
+                "UPDATE deliveries SET status = 'cancelled', done_at = ? WHERE announcement_id = ? "
+                "AND status = 'pending'", (_now(), announcement_id))
+        await self._db.commit()
+        return cursor.rowcount == 1
+
+    async def finish(self, announcement_id: int) -> bool:
+        """Mark a sending announcement done when nothing is pending any more."""
+        cursor = await self._db.execute(
+            "UPDATE announcements SET status = 'done', finished_at = ? WHERE id = ? AND status = 'sending' "
+            "AND NOT EXISTS (SELECT 1 FROM deliveries WHERE announcement_id = ? AND status = 'pending')",
+            (_now(), announcement_id, announcement_id))
+        await self._db.commit()
+        return cursor.rowcount == 1
