@@ -9,26 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-
-import yaml
 
 from bot.cases.glossary import Status, load_glossary
 from bot.config import Settings
 from bot.faq.check import CheckRules, check_faq
 from bot.faq.loader import SYNONYMS_FILE, faq_files
 from bot.faq.matcher import Thresholds
-from bot.faq.yamlfile import Problem
+from bot.faq.yamlfile import Problem, alias_bomb
 from bot.knowledge import Knowledge, load_knowledge
 
 log = logging.getLogger(__name__)
 
-_ANCHOR = re.compile(rb"(?:^|[\s\[{,])&[^\s\[\]{},]")  # a YAML anchor: aliases need one
-_BOMB_NODES = 2_000_000  # YAML nodes a file may expand to (10,000 entries are about 400,000)
 _ATTEMPTS = 3  # loads tried while files keep changing underneath
 
 
@@ -83,47 +78,6 @@ def content_files(settings: Settings) -> list[Path]:
     return [*faq_files(folder), *([synonyms] if synonyms.is_file() else []), settings.cases.glossary]
 
 
-def _expanded_nodes(root: yaml.Node, limit: int) -> int:
-    """How many nodes `root` becomes once aliases are expanded (stops past `limit`; a cycle counts
-    as past it). Iterative, so deep nesting cannot exhaust the stack."""
-    sizes: dict[int, int] = {}
-    on_path: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, finished = stack.pop()
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.MappingNode):
-            children = [part for pair in node.value for part in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        if finished:
-            on_path.discard(id(node))
-            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
-            if sizes[id(node)] > limit:
-                return sizes[id(node)]
-        elif id(node) in on_path:
-            return limit + 1
-        elif id(node) not in sizes:
-            on_path.add(id(node))
-            stack.append((node, True))
-            stack.extend((child, False) for child in children if id(child) not in sizes)
-    return sizes[id(root)]
-
-
-def _alias_bomb(path: Path, data: bytes) -> Problem | None:
-    """A file whose aliases would expand into a huge structure ("billion laughs"): the checks would
-    exhaust the memory printing it, so it is refused before parsing."""
-    if not _ANCHOR.search(data):
-        return None
-    try:
-        root = yaml.compose(data.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (yaml.YAMLError, UnicodeDecodeError):
-        return None  # the checks report it with its line
-    if root is None or _expanded_nodes(root, _BOMB_NODES) <= _BOMB_NODES:
-        return None
-    return Problem(str(path), 1, "tệp dùng tham chiếu YAML (&, *) lồng nhau quá nhiều; hãy viết nội dung trực tiếp")
-
-
 def _read(files: list[Path]) -> tuple[str, dict[Path, bytes]]:
     """A short hash of the files' names and bytes, and the bytes. An unreadable file is hashed as
     such and left out; the checks then report it with a clear message."""
@@ -162,7 +116,7 @@ def _unexpected(settings: Settings, exc: Exception) -> Problem:
 
 
 def _checked(settings: Settings, version: str, files: dict[Path, bytes]) -> Loaded | Rejected:
-    refused = [problem for path, data in files.items() if (problem := _alias_bomb(path, data)) is not None]
+    refused = [problem for path, data in files.items() if (problem := alias_bomb(str(path), data)) is not None]
     if refused:
         return Rejected(tuple(refused), (), version)
     thresholds = Thresholds(**settings.matching.model_dump())

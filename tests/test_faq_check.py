@@ -175,3 +175,26 @@ def test_entry_tests_use_the_given_thresholds(tmp_path: Path) -> None:
     problems = [p.message for p in check_faq(tmp_path, RULES, TODAY, strict)]
     assert problems == ["'noi-nop-tien': câu thử \"tôi nộp tiền thi hành án ở chỗ nào\" không khớp mục này "
                         "— bot chỉ gợi ý: noi-nop-tien"]
+
+
+def test_a_single_string_where_a_list_is_expected_is_one_item(tmp_path: Path) -> None:
+    text = GOOD.replace("related: [tra-gop]", "related: tra-gop").replace(
+        "legal_basis: [Luật Thi hành án dân sự 2025 (106/2025/QH15)]",
+        "legal_basis: Luật Thi hành án dân sự 2025 (106/2025/QH15)")
+    assert run(tmp_path, {"nop-tien.yaml": text}) == []
+    faq, _, _ = load_faq(tmp_path)
+    assert faq.entries["noi-nop-tien"].related == ("tra-gop",)
+
+
+def test_editor_lock_and_backup_files_are_not_categories(tmp_path: Path) -> None:
+    (tmp_path / ".#nop-tien.yaml").write_text("not: [yaml", encoding="utf-8")
+    (tmp_path / "#nop-tien.yaml#").write_text("not: [yaml", encoding="utf-8")
+    assert run(tmp_path, {"nop-tien.yaml": GOOD}) == []
+
+
+def test_alias_bomb_is_refused_before_it_expands(tmp_path: Path) -> None:
+    rows = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    rows += [f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]" for a, b in zip("abcdefg", "bcdefgh", strict=True)]
+    problems = run(tmp_path, {"bomb.yaml": "\n".join(rows) + "\n"})
+    assert problems == ["bomb.yaml:1: lỗi: tệp dùng tham chiếu YAML (&, *) lồng nhau quá nhiều; "
+                        "hãy viết nội dung trực tiếp"]

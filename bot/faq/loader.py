@@ -32,7 +32,8 @@ class Source:
 def faq_files(folder: Path) -> list[Path]:
     """The category files of a FAQ folder, in name order (synonyms.yaml excluded)."""
     files = [*folder.glob("*.yaml"), *folder.glob("*.yml")]
-    return sorted(path for path in files if path.name != SYNONYMS_FILE)
+    # Editors' lock and backup files (".#x.yaml", "#x.yaml#") are not category files.
+    return sorted(path for path in files if path.name != SYNONYMS_FILE and not path.name.startswith((".", "#")))
 
 
 class _FileReader:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ class LineList(list[Any]):
     """A sequence that knows the line of itself and of each item."""
 
     line: int = 0
-    item_lines: list[int]
+    item_lines: list[int] = []  # noqa: RUF012 - replaced per instance by the loader; empty for built ones
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
@@ -81,6 +82,51 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
+_ANCHOR = re.compile(rb"(?:^|[\s\[{,])&[^\s\[\]{},]")  # a YAML anchor: aliases need one
+_BOMB_NODES = 2_000_000  # YAML nodes a file may expand to (10,000 entries are about 400,000)
+
+
+def _expanded_nodes(root: yaml.Node, limit: int) -> int:
+    """How many nodes `root` becomes once aliases are expanded (stops past `limit`; a cycle counts
+    as past it). Iterative, so deep nesting cannot exhaust the stack."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if finished:
+            on_path.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(node)] > limit:
+                return sizes[id(node)]
+        elif id(node) in on_path:
+            return limit + 1
+        elif id(node) not in sizes:
+            on_path.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def alias_bomb(label: str, data: bytes) -> Problem | None:
+    """A file whose aliases would expand into a huge structure ("billion laughs"): the checks would
+    exhaust the memory printing it, so it is refused before parsing."""
+    if not _ANCHOR.search(data):
+        return None
+    try:
+        root = yaml.compose(data.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return None  # the checks report it with its line
+    if root is None or _expanded_nodes(root, _BOMB_NODES) <= _BOMB_NODES:
+        return None
+    return Problem(label, 1, "tệp dùng tham chiếu YAML (&, *) lồng nhau quá nhiều; hãy viết nội dung trực tiếp")
+
+
 def read_yaml(path: Path, label: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML file; on a syntax error return None and the problem with its line."""
     try:
@@ -89,6 +135,9 @@ def read_yaml(path: Path, label: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(label, 1, f"tệp không phải UTF-8 (byte {exc.start}); hãy lưu lại với mã hóa UTF-8")]
     except OSError as exc:
         return None, [Problem(label, 1, f"không đọc được tệp: {exc.strerror}")]
+    bomb = alias_bomb(label, text.encode("utf-8"))
+    if bomb is not None:
+        return None, [bomb]
     loader = _Loader(text)
     loader.duplicate_keys = []
     loader.bad_values = []
