@@ -92,12 +92,13 @@ async def test_official_composes_previews_and_sends_with_progress(
     await subscribe(settings, range(6000, 6005), "dau-gia")  # another topic: not a recipient
     prompt = await ask(telegram, AUTHOR, "/soanthongbao")
     assert "Soạn thông báo mới" in prompt.text
-    topics = await ask(telegram, AUTHOR, "Lịch tiếp công dân tháng 12: <thứ Năm> hằng tuần, từ 7h30.")
+    topics = await ask(telegram, AUTHOR, "Lịch tiếp công dân tháng 12: <thứ Năm> hằng tuần, từ 7h30. Hỏi: {hotline}")
     assert topics.text.startswith("Chọn chủ đề") and "Lịch tiếp công dân" in labels(topics)
     control = await press(telegram, AUTHOR, topics, "Lịch tiếp công dân", count=1)
     preview = telegram.sent_to(AUTHOR)[-2]
     assert preview.text.startswith("📢 <b>Lịch tiếp công dân</b>\n\nLịch tiếp công dân tháng 12: &lt;thứ Năm&gt;")
     assert "Ngừng nhận: /huydangky" in preview.text
+    assert "Hỏi: [Số đường dây nóng — cơ quan cập nhật]" in preview.text  # configured, never invented
     assert "người nhận hiện có: <b>30</b>" in control.text
     assert labels(control) == ["📤 Gửi ngay", "🕒 Hẹn giờ", "✖ Hủy"]
     await press(telegram, AUTHOR, control, "Gửi ngay")

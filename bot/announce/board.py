@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.announce.model import Announcement, Content, render
 from bot.config import AgencySettings, AnnouncementSettings
+from bot.faq.model import fill_placeholders
 from bot.replies import Button, Media, Reply
 from bot.state.announcements import AnnouncementStore
 from bot.texts.announce import BOARD_EN, BOARD_VI, BoardTexts
@@ -41,7 +42,9 @@ class Board:
         """What a recipient gets (the preview shows exactly this)."""
         content = item.content if isinstance(item, Announcement) else item
         topic = item.topic if isinstance(item, Announcement) else topic or ""
-        text = render(content, self.topic_title(topic), self.agency.name, BOARD_VI.stop_hint)
+        filled = Content(fill_placeholders(content.text, self.agency.placeholders()), content.media_kind,
+                         content.media_id)  # {hotline}, {address}... as in FAQ answers
+        text = render(filled, self.topic_title(topic), self.agency.name, BOARD_VI.stop_hint)
         media = Media(content.media_kind, content.media_id) if content.media_kind and content.media_id else None
         return Reply(text, media=media)
 
