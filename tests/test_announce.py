@@ -265,3 +265,24 @@ async def test_archive_pages_newest_first(telegram: FakeTelegram, tmp_path: Path
         assert "trang 2/2" in first.text and "Số 1." in first.text and labels(first) == ["◀ Mới hơn"]
     finally:
         await stopped(application)
+
+
+async def test_approver_is_asked_while_a_long_broadcast_sends(telegram: FakeTelegram, tmp_path: Path) -> None:
+    extra = OFFICIALS.replace("rate: 30", "rate: 10") + "  require_approval: true\n"
+    settings = make_settings(tmp_path, telegram.base_url, extra)
+    await subscribe(settings, range(11_000, 11_300), "chung")
+    async with await StateStore.open(settings.state.path) as state:
+        await state.announcements.create("chung", Content("Thông báo dài."), 0, "t", status=Status.SCHEDULED,
+                                         send_at=dt.datetime.now(dt.UTC))
+    application = await running(settings)
+    try:
+        await telegram.wait_until(lambda: len(telegram.copies("Thông báo dài.")) >= 5, timeout=10)
+        await ask(telegram, AUTHOR, "/soanthongbao")
+        topics = await ask(telegram, AUTHOR, "Thông báo cần duyệt gấp.")
+        control = await press(telegram, AUTHOR, topics, "Thông báo chung", count=1)
+        await press(telegram, AUTHOR, control, "Gửi ngay")
+        await telegram.wait_until(
+            lambda: any("Cần duyệt thông báo #2" in m.text for m in telegram.sent_to(APPROVER)), timeout=10)
+        assert len(telegram.copies("Thông báo dài.")) < 300  # the first one is still sending
+    finally:
+        await stopped(application)

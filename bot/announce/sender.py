@@ -135,6 +135,15 @@ class Broadcaster:
 
     async def tick(self) -> None:
         """One pass: ask approvers, start what is due, send what is sending."""
+        await self._housekeeping()
+        for item in await self.store.with_status(Status.SENDING):
+            if self._stop.is_set():
+                return
+            await self._send_all(item)
+
+    async def _housekeeping(self) -> None:
+        """Ask approvers and fix the recipients of what is due; also done every second while a long
+        broadcast sends, so nobody waits for it to finish to be asked."""
         if self.on_approval is not None:
             for item in await self.store.approval_to_ask():
                 await self._notify(self.on_approval, item)
@@ -143,10 +152,6 @@ class Broadcaster:
         for announcement_id in await self.store.due(dt.datetime.now(dt.UTC)):
             if await self.store.start(announcement_id):
                 log.info("broadcast %d started", announcement_id)
-        for item in await self.store.with_status(Status.SENDING):
-            if self._stop.is_set():
-                return
-            await self._send_all(item)
 
     async def _send_all(self, item: Announcement) -> None:
         in_flight: dict[int, asyncio.Task[None]] = {}
@@ -161,6 +166,7 @@ class Broadcaster:
                 if current is None or current.status != Status.SENDING:
                     break
                 self._forget_old(now)
+                await self._housekeeping()
             if now - last_report >= self.settings.progress_seconds:
                 last_report = now
                 await self._report(item.id)
