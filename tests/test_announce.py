@@ -286,3 +286,22 @@ async def test_approver_is_asked_while_a_long_broadcast_sends(telegram: FakeTele
         assert len(telegram.copies("Thông báo dài.")) < 300  # the first one is still sending
     finally:
         await stopped(application)
+
+
+async def test_terminal_announcement_is_approved_in_telegram(telegram: FakeTelegram, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, telegram.base_url, OFFICIALS + "  require_approval: true\n")
+    await subscribe(settings, range(12_000, 12_003), "chung")
+    async with await StateStore.open(settings.state.path) as state:  # what `python -m bot announce` writes
+        await state.announcements.create("chung", Content("Soạn trên máy tính."), 0, "Máy tính",
+                                         status=Status.AWAITING_APPROVAL)
+    application = await running(settings)
+    try:
+        await telegram.wait_until(
+            lambda: any("Cần duyệt thông báo #1" in m.text for m in telegram.sent_to(APPROVER)), timeout=10)
+        asked = next(m for m in telegram.sent_to(APPROVER) if "Cần duyệt thông báo #1" in m.text)
+        assert "Người soạn: Máy tính" in asked.text and not telegram.sent_to(AUTHOR)
+        await press(telegram, APPROVER, asked, "Duyệt")
+        await telegram.wait_until(lambda: len(telegram.copies("Soạn trên máy tính.")) == 4, timeout=10)  # + preview
+        assert "đã được Lãnh đạo duyệt" in asked.text
+    finally:
+        await stopped(application)

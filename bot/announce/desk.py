@@ -174,6 +174,8 @@ class Desk:
         if not done:
             return [Reply(DESK.expired, edit=True)]
         text = (DESK.approved if approve else DESK.rejected).format(id=item.id, approver=approver)
+        if item.author_id not in self.officials:  # queued from a terminal: nobody to tell in Telegram
+            return [Reply(text, edit=True)]
         return [Reply(text, edit=True), Reply(text, to=item.author_id)]
 
     async def approval_request(self, item: Announcement) -> list[Reply]:

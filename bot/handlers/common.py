@@ -10,7 +10,7 @@ from functools import partial
 from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.app import BotContext
 from bot.conversation import User
@@ -92,7 +92,10 @@ async def send(update: Update, context: BotContext, replies: list[Reply]) -> Non
         if not reply.text and reply.media is None:
             continue
         if reply.to is not None:
-            await post(context.bot, reply.to, reply, retry)
+            try:
+                await post(context.bot, reply.to, reply, retry)
+            except (BadRequest, Forbidden):  # the other person blocked the bot: the answer here still goes
+                log.warning("a message to another chat could not be delivered")
             continue
         target = query.message if query is not None and reply.edit and reply.media is None else None
         if isinstance(target, Message) and len(reply.text) <= MESSAGE_LIMIT:
