@@ -23,6 +23,7 @@ from bot.faq.normalize import syllables
 from bot.knowledge import Knowledge
 from bot.lookup import CaseLookup
 from bot.replies import Button, Reply, answer_text, label
+from bot.smalltalk import small_talk_kind
 from bot.state import StateStore
 from bot.texts import Texts, texts_for
 
@@ -31,14 +32,6 @@ log = logging.getLogger(__name__)
 QUESTION_LIMIT = 1000  # characters of a message that are read; the rest is ignored
 _LANGUAGE_CACHE = 10_000  # users whose language choice is kept in memory
 PAGE_SIZE = 6
-_SMALL_TALK = {
-    "greeting": {"xin chao", "chao", "chao ban", "chao bot", "chao anh", "chao chi", "chao em", "chao ad",
-                 "alo", "a lo", "hello", "hi", "hey", "good morning", "chao buoi sang"},
-    "thanks": {"cam on", "cam on ban", "cam on nhieu", "xin cam on", "cam on ad", "thanks", "thank you", "thank",
-               "tks", "ok", "oke", "okay", "vang", "da", "uh", "u"},
-    "goodbye": {"tam biet", "bye", "goodbye", "chao nhe"},
-    "who_am_i": {"ban la ai", "bot la ai", "ban la nguoi hay may", "who are you", "are you a bot"},
-}
 
 
 @dataclass(frozen=True)
@@ -184,7 +177,7 @@ class Conversation:
             prefix = f"<i>{texts.too_long.format(limit=QUESTION_LIMIT)}</i>\n\n"
         if not syllables(message):  # only emoji, symbols or punctuation
             return [Reply(texts.please_type)]
-        small_talk = _small_talk(message)
+        small_talk = small_talk_kind(message)
         if small_talk:
             text = getattr(texts, small_talk).format(agency=self._values()["agency_name"])
             return [Reply(text, self._menu(texts) if small_talk == "greeting" else ())]
@@ -313,12 +306,3 @@ class Conversation:
 def _question(knowledge: Knowledge, entry_id: str, english: bool) -> str:
     entry = knowledge.faq.entries[entry_id]
     return entry.en.question if english and entry.en else entry.question
-
-
-def _small_talk(message: str) -> str | None:
-    """Which kind of small talk a short message is, if it is only that."""
-    words = syllables(message)
-    if not words or len(words) > 6:
-        return None
-    phrase = " ".join(words)
-    return next((kind for kind, phrases in _SMALL_TALK.items() if phrase in phrases), None)
