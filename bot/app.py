@@ -141,11 +141,8 @@ def build_application(settings: Settings) -> BotApplication:
             await asyncio.gather(*services.background, return_exceptions=True)
 
     async def post_shutdown(application: BotApplication) -> None:
-        services = application.bot_data.services
-        if services is not None:
-            if services.broadcaster is not None:
-                await services.broadcaster.stopped()
-            await services.state.close()
+        if application.bot_data.services is not None:
+            await application.bot_data.services.state.close()
 
     application: BotApplication = (
         Application.builder()

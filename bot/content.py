@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.faq.check import CheckRules, check_faq
 from bot.faq.loader import SYNONYMS_FILE, faq_files
 from bot.faq.matcher import Thresholds
-from bot.faq.yamlfile import Problem, alias_bomb
+from bot.faq.yamlfile import Problem
 from bot.knowledge import Knowledge, load_knowledge
 
 log = logging.getLogger(__name__)
@@ -78,11 +78,10 @@ def content_files(settings: Settings) -> list[Path]:
     return [*faq_files(folder), *([synonyms] if synonyms.is_file() else []), settings.cases.glossary]
 
 
-def _read(files: list[Path]) -> tuple[str, dict[Path, bytes]]:
-    """A short hash of the files' names and bytes, and the bytes. An unreadable file is hashed as
-    such and left out; the checks then report it with a clear message."""
+def _version(files: list[Path]) -> str:
+    """A short hash of the files' names and bytes. An unreadable file is hashed as such; the
+    checks then report it with a clear message."""
     digest = hashlib.sha256()
-    found = {}
     for path in files:
         digest.update(str(path).encode() + b"\0")
         try:
@@ -91,8 +90,7 @@ def _read(files: list[Path]) -> tuple[str, dict[Path, bytes]]:
             digest.update(f"unreadable: {exc.strerror}".encode())
             continue
         digest.update(len(data).to_bytes(8, "big") + data)
-        found[path] = data
-    return digest.hexdigest()[:8], found
+    return digest.hexdigest()[:8]
 
 
 def build_content(settings: Settings, version: str, statuses: dict[str, Status] | None = None) -> Content:
@@ -115,10 +113,7 @@ def _unexpected(settings: Settings, exc: Exception) -> Problem:
                                              "bộ phận kỹ thuật xem nhật ký của bot")
 
 
-def _checked(settings: Settings, version: str, files: dict[Path, bytes]) -> Loaded | Rejected:
-    refused = [problem for path, data in files.items() if (problem := alias_bomb(str(path), data)) is not None]
-    if refused:
-        return Rejected(tuple(refused), (), version)
+def _checked(settings: Settings, version: str) -> Loaded | Rejected:
     thresholds = Thresholds(**settings.matching.model_dump())
     problems = check_faq(folder=settings.faq.dir, rules=CheckRules.from_settings(settings.faq), thresholds=thresholds)
     statuses, glossary_problems = load_glossary(settings.cases.glossary)  # read once: the checked one is served
@@ -134,13 +129,13 @@ def load_changed(settings: Settings, in_use: str | None) -> Loaded | Rejected | 
     """Like load_content, but None (nothing parsed) when the files hash to `in_use`."""
     try:
         for _ in range(_ATTEMPTS):
-            version, files = _read(content_files(settings))
+            version = _version(content_files(settings))
             if version == in_use:
                 return None
-            outcome = _checked(settings, version, files)
+            outcome = _checked(settings, version)
             # The checks and the build each read the files: a save landing in between could serve
             # unchecked text, so the result stands only if the files still hash the same.
-            if _read(content_files(settings))[0] == version:
+            if _version(content_files(settings)) == version:
                 return outcome
         return Rejected((Problem(str(settings.faq.dir), 0, "các tệp thay đổi liên tục trong lúc nạp; hãy lưu lại"),))
     except Exception as exc:  # bad content must never stop the bot; see _unexpected

@@ -121,6 +121,10 @@ def test_announce_command_queues_lists_and_cancels(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00binary")
     unreadable = bot("--config", str(config), "announce", "--topic", "chung", "--text-file", str(binary))
     assert unreadable.returncode == 1 and "không đọc được tệp văn bản UTF-8" in unreadable.stderr
+    long = tmp_path / "long.txt"
+    long.write_text("Lịch tiếp dân {address}. " * 150, encoding="utf-8")  # < 4096 typed, > 4096 once filled
+    too_long = bot("--config", str(config), "announce", "--topic", "chung", "--text-file", str(long))
+    assert too_long.returncode == 1 and "Hãy rút gọn" in too_long.stderr, too_long.stderr
     queued = bot("--config", str(config), "announce", "--topic", "tiep-dan", "--text-file", str(notice),
                  "--at", "01/12/2099 08:00")
     assert queued.returncode == 0, queued.stderr

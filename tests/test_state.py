@@ -6,6 +6,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from bot.announce.model import Content, Status
 from bot.state import StateStore
 
 
@@ -51,3 +52,18 @@ async def test_times_are_stored_in_utc_and_since_filters(tmp_path: Path) -> None
             dt.datetime(2026, 11, 19, 23, 59, tzinfo=dt.UTC), dt.datetime(2026, 11, 20, 0, 0, tzinfo=dt.UTC)]
         assert await state.feedback(since=since) == []
         assert len(await state.feedback(since=dt.datetime(2026, 11, 19, 23, 0))) == 1  # naive: UTC
+
+
+async def test_a_state_file_from_before_announcement_summaries_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    with sqlite3.connect(path) as db:  # the announcements table as the first release wrote it
+        db.execute("CREATE TABLE announcements (id INTEGER PRIMARY KEY, topic TEXT NOT NULL, text TEXT NOT NULL, "
+                   "media_kind TEXT, media_id TEXT, author_id INTEGER NOT NULL, author_name TEXT NOT NULL, "
+                   "status TEXT NOT NULL, created_at TEXT NOT NULL, send_at TEXT, approved_by INTEGER, "
+                   "approval_asked INTEGER NOT NULL DEFAULT 0, started_at TEXT, finished_at TEXT, "
+                   "progress_chat INTEGER, progress_message INTEGER)")
+    async with await StateStore.open(path) as state:
+        number = await state.announcements.create("chung", Content("x"), 0, "t", status=Status.DRAFT)
+        assert (await state.announcements.counts(number)).total == 0
+    with sqlite3.connect(path) as db:
+        assert "summary" in {row[1] for row in db.execute("PRAGMA table_info(announcements)")}

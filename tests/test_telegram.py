@@ -46,7 +46,8 @@ async def stopped(application: BotApplication) -> None:
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
     await application.stop()
-    assert application.post_shutdown is not None
+    assert application.post_stop is not None and application.post_shutdown is not None
+    await application.post_stop(application)
     await application.post_shutdown(application)
     await application.shutdown()
 

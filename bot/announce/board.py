@@ -48,9 +48,13 @@ class Board:
         media = Media(content.media_kind, content.media_id) if content.media_kind and content.media_id else None
         return Reply(text, media=media)
 
-    def overhead(self, topic: str) -> int:
-        """Characters the title and footer add to an announcement's text."""
-        return len(render(Content("x"), self.topic_title(topic), self.agency.name, BOARD_VI.stop_hint)) - 1
+    def problem(self, content: Content, topic: str | None = None) -> str | None:
+        """Why `content` cannot go out as one message, judged on what recipients get (title,
+        footer, filled placeholders) under `topic`, or under the longest topic title when not
+        chosen yet; None when it can."""
+        topics = [topic] if topic else [t.id for t in self.settings.topics]
+        longest = max(len(self.message(content, t).text) for t in topics)
+        return content.problem(longest - len(content.text.strip()))
 
     def local(self, moment: dt.datetime) -> str:
         return moment.astimezone(self.zone).strftime("%d/%m/%Y %H:%M")

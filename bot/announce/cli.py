@@ -7,13 +7,12 @@ or at the scheduled time), so the terminal and Telegram share one outbox.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.announce.board import Board
-from bot.announce.model import Content, Status, parse_when
+from bot.announce.model import Content, Status, in_the_past, parse_when, queued
 from bot.config import Settings
 from bot.state import StateStore
 
@@ -75,7 +74,7 @@ async def _queue(settings: Settings, state: StateStore, args: argparse.Namespace
         return _fail(f"{args.text_file}: không đọc được tệp văn bản UTF-8 ({exc.__class__.__name__}).")
     board = Board(state.announcements, config, settings.agency)
     content = Content(text)
-    problem = content.problem(board.overhead(args.topic))
+    problem = board.problem(content, args.topic)
     if problem:
         return _fail(f"{args.text_file}: {problem}")
     when = None
@@ -83,10 +82,9 @@ async def _queue(settings: Settings, state: StateStore, args: argparse.Namespace
         when = parse_when(args.at, ZoneInfo(config.timezone))
         if when is None:
             return _fail(f"--at: không hiểu thời điểm '{args.at}'; ví dụ \"01/12/2026 08:00\" (giờ Việt Nam).")
-        if when < dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1):
+        if in_the_past(when):
             return _fail(f"--at: thời điểm {board.local(when)} đã qua.")
-    status = Status.AWAITING_APPROVAL if config.require_approval else Status.SCHEDULED
-    send_at = when or (None if config.require_approval else dt.datetime.now(dt.UTC))
+    status, send_at = queued(config.require_approval, when)
     number = await state.announcements.create(args.topic, content, 0, args.author, status=status, send_at=send_at)
     audience = await state.announcements.audience(args.topic)
     if config.require_approval:

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.announce.board import Board
-from bot.announce.model import Announcement, Content, Status, parse_when
+from bot.announce.model import Announcement, Content, Status, in_the_past, parse_when, queued
 from bot.config import AnnouncementSettings, Official
 from bot.replies import Button, Reply
 from bot.state.announcements import AnnouncementStore
@@ -79,7 +79,7 @@ class Desk:
         if content is None:
             return [Reply(DESK.unsupported)]
         first = self.settings.topics[0].id
-        problem = content.problem(max(self.board.overhead(t.id) for t in self.settings.topics))
+        problem = self.board.problem(content)
         if problem:
             return [Reply(problem)]
         name = self.officials[user_id].name or str(user_id)
@@ -106,7 +106,7 @@ class Desk:
         if verb == "h" and item.status == Status.DRAFT:
             self._waiting[user_id] = ("time", item.id)
             return [Reply(DESK.ask_time.format(example=EXAMPLE_TIME))]
-        if verb == "x" and await self.store.cancel(item.id):
+        if verb == "x" and await self._drop(item.id, Status.DRAFT):
             return [Reply(DESK.discarded.format(id=item.id), edit=True)]
         if verb == "c" and await self._stop(item.id):
             stopped = await self.store.get(item.id)
@@ -114,6 +114,10 @@ class Desk:
         if verb in {"y", "n"}:
             return await self._decide(user_id, item, approve=verb == "y")
         return [Reply("", notice=DESK.expired)]
+
+    async def _drop(self, announcement_id: int, status: Status) -> bool:
+        """Cancel only from `status`: an old button must never stop what has moved on (sending)."""
+        return await self.store.update(announcement_id, [status], Status.CANCELLED, finished_at=dt.datetime.now(dt.UTC))
 
     async def _preview(self, item: Announcement, topic: str) -> list[Reply]:
         if topic not in {t.id for t in self.settings.topics}:
@@ -132,7 +136,7 @@ class Desk:
         when = parse_when(text, self.board.zone)
         if when is None:
             return [Reply(DESK.bad_time.format(example=EXAMPLE_TIME))]
-        if when < dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1):
+        if in_the_past(when):
             return [Reply(DESK.past_time)]
         del self._waiting[user_id]
         item = await self.store.get(announcement_id)
@@ -143,9 +147,8 @@ class Desk:
     async def _send(self, user_id: int, item: Announcement, when: dt.datetime | None,
                     where: tuple[int, int] | None) -> list[Reply]:
         approval = self.settings.require_approval
-        target = Status.AWAITING_APPROVAL if approval else Status.SCHEDULED
-        send_at = when or dt.datetime.now(dt.UTC)
-        if not await self.store.update(item.id, _EDITABLE, target, send_at=when if approval else send_at):
+        target, send_at = queued(approval, when)
+        if not await self.store.update(item.id, _EDITABLE, target, send_at=send_at):
             return [Reply("", notice=DESK.expired)]
         topic = html.escape(self.board.topic_title(item.topic))
         stop = ((Button(DESK.unschedule if when else DESK.stop, f"a:c:{item.id}"),),)
@@ -170,7 +173,7 @@ class Desk:
                                            send_at=item.send_at or dt.datetime.now(dt.UTC))
             self._wake()
         else:
-            done = await self.store.cancel(item.id)
+            done = await self._drop(item.id, Status.AWAITING_APPROVAL)
         if not done:
             return [Reply(DESK.expired, edit=True)]
         text = (DESK.approved if approve else DESK.rejected).format(id=item.id, approver=approver)

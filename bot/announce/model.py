@@ -7,7 +7,8 @@ import html
 from dataclasses import dataclass
 from enum import StrEnum
 
-TEXT_LIMIT = 4096  # characters of a Telegram message
+from bot.replies import MESSAGE_LIMIT
+
 CAPTION_LIMIT = 1024  # with a photo or a file the text is a caption
 
 
@@ -41,9 +42,9 @@ class Content:
     media_id: str | None = None
 
     def problem(self, overhead: int = 0) -> str | None:
-        """Why this cannot be sent, in Vietnamese, or None; `overhead`: characters the title and
-        footer add around the text."""
-        limit = (CAPTION_LIMIT if self.media_kind else TEXT_LIMIT) - overhead
+        """Why this cannot be sent, in Vietnamese, or None; `overhead`: characters the title, the
+        footer and filled placeholders add to the text (see Board.problem)."""
+        limit = (CAPTION_LIMIT if self.media_kind else MESSAGE_LIMIT) - overhead
         if not self.text.strip() and not self.media_kind:
             return "Thông báo chưa có nội dung."
         if len(self.text) > limit:
@@ -95,6 +96,19 @@ def render(content: Content, topic_title: str, agency_name: str, stop_hint: str)
     footer = f"<i>{html.escape(agency_name)} · {stop_hint}</i>"
     return f"📢 <b>{html.escape(topic_title)}</b>\n\n{body}\n\n{footer}" if body else \
         f"📢 <b>{html.escape(topic_title)}</b>\n\n{footer}"
+
+
+def queued(require_approval: bool, when: dt.datetime | None) -> tuple[Status, dt.datetime | None]:
+    """Where a composed announcement goes, and its send time: awaiting approval (at `when`, or as
+    soon as approved), or scheduled (at `when`, or now). Telegram and the terminal share this."""
+    if require_approval:
+        return Status.AWAITING_APPROVAL, when
+    return Status.SCHEDULED, when or dt.datetime.now(dt.UTC)
+
+
+def in_the_past(when: dt.datetime) -> bool:
+    """A send time already gone (a minute of grace for the time it takes to type it)."""
+    return when < dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
 
 
 _FORMATS = ("%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%H:%M %d/%m/%Y",

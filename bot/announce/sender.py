@@ -1,9 +1,15 @@
 """The paced broadcast sender: works through the outbox in the state database.
 
 Pace: sends start at most `rate` per second overall, never twice to one chat within
-`per_chat_seconds`, and everything pauses for a 429's retry_after. Network errors and 5xx are
-retried with backoff up to `max_attempts`; 403 / chat-not-found mark the chat unreachable.
-Each outcome is committed as soon as Telegram answers; a restart resumes the rows still pending.
+`per_chat_seconds`. A 429 is first waited out by python-telegram-bot's AIORateLimiter (which holds
+every request meanwhile); one that still comes through pauses the sender for its retry_after.
+Network errors and 5xx are retried with backoff up to `max_attempts`; 403 / chat-not-found mark
+the chat unreachable. Each outcome is committed as soon as Telegram answers; a restart resumes
+the rows still pending.
+
+Where a recipient can get a second copy: a send in flight when the process dies; a timeout after
+Telegram accepted the message (it is retried: a duplicate is better than a citizen skipped); and
+a state-database write failing right after a send (the row stays pending and is sent again).
 """
 
 from __future__ import annotations
@@ -50,6 +56,8 @@ class Transport(Protocol):
 
 
 Notify = Callable[[Announcement], Awaitable[None]]
+Ask = Callable[[Announcement], Awaitable[bool]]  # True when at least one approver was reached
+ASK_AGAIN_SECONDS = 300  # when no approver could be reached
 
 
 class Pacer:
@@ -84,7 +92,7 @@ class Broadcaster:
     """Runs in the bot process: starts due announcements and sends them, one at a time."""
 
     def __init__(self, store: AnnouncementStore, transport: Transport, settings: AnnouncementSettings, *,
-                 on_progress: Notify | None = None, on_approval: Notify | None = None,
+                 on_progress: Notify | None = None, on_approval: Ask | None = None,
                  poll_seconds: float = 1.0) -> None:
         self.store = store
         self.transport = transport
@@ -93,10 +101,10 @@ class Broadcaster:
         self.on_approval = on_approval
         self.poll_seconds = poll_seconds
         self.parallel = max(4, math.ceil(settings.rate / 2))  # sends in flight (Telegram answers in ~0.1-0.3 s)
-        self.throttled = 0  # 429 answers seen
         self._pacer = Pacer(settings.rate)
         self._last_sent: dict[int, float] = {}
         self._cancelled: set[int] = set()
+        self._asked: dict[int, float] = {}  # announcement -> when approvers were last tried in vain
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -146,9 +154,19 @@ class Broadcaster:
         broadcast sends, so nobody waits for it to finish to be asked."""
         if self.on_approval is not None:
             for item in await self.store.approval_to_ask():
-                await self._notify(self.on_approval, item)
-                await self.store.update(item.id, [Status.AWAITING_APPROVAL], Status.AWAITING_APPROVAL,
-                                        approval_asked=1)
+                if time.monotonic() - self._asked.get(item.id, -math.inf) < ASK_AGAIN_SECONDS:
+                    continue
+                try:
+                    reached = await self.on_approval(item)
+                except Exception:  # asking must not stop the outbox
+                    log.warning("announcement %d: asking approvers failed", item.id, exc_info=True)
+                    reached = False
+                if reached:
+                    await self.store.update(item.id, [Status.AWAITING_APPROVAL], Status.AWAITING_APPROVAL,
+                                            approval_asked=1)
+                else:
+                    log.warning("announcement %d: no approver could be asked; trying again later", item.id)
+                    self._asked[item.id] = time.monotonic()
         for announcement_id in await self.store.due(dt.datetime.now(dt.UTC)):
             if await self.store.start(announcement_id):
                 log.info("broadcast %d started", announcement_id)
@@ -162,16 +180,17 @@ class Broadcaster:
             now = time.monotonic()
             if now - last_check >= 1.0:  # cancelled elsewhere (another process)?
                 last_check = now
-                current = await self.store.get(item.id)
-                if current is None or current.status != Status.SENDING:
+                if await self.store.status(item.id) != Status.SENDING:
                     break
                 self._forget_old(now)
                 await self._housekeeping()
             if now - last_report >= self.settings.progress_seconds:
                 last_report = now
                 await self._report(item.id)
+            # Snapshot before the read: a send finishing during it leaves in_flight but was read as pending.
+            busy = set(in_flight)
             batch = [row for row in await self.store.pending(item.id, time.time(), self.parallel * 4)
-                     if row[0] not in in_flight]
+                     if row[0] not in busy and row[0] not in in_flight]
             if not batch:
                 if in_flight:
                     await asyncio.wait(in_flight.values(), timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
@@ -217,7 +236,6 @@ class Broadcaster:
         elif result.outcome == Outcome.REFUSED:
             await store.record(item.id, chat_id, Delivery.FAILED, attempts=attempts + 1)
         elif result.outcome == Outcome.RETRY_AFTER:
-            self.throttled += 1
             self._pacer.pause(result.retry_after)
             await store.record(item.id, chat_id, Delivery.PENDING, attempts=attempts,
                                next_at=time.time() + result.retry_after)

@@ -3,26 +3,22 @@ transport the broadcaster sends through."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from functools import partial
 
 from telegram import Bot, Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import filters
 
 from bot.announce.desk import Desk
 from bot.announce.model import Announcement, Content
 from bot.announce.sender import Outcome, Result
 from bot.app import BotApplication, BotContext
-from bot.handlers.common import deliver, markup, post, send, user_of
+from bot.handlers.common import deliver, markup, post, retry_after_seconds, send, user_of
+from bot.replies import Reply
 
 log = logging.getLogger(__name__)
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights to send")
-
-
-def _seconds(value: int | float | dt.timedelta) -> float:
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 class TelegramTransport:
@@ -31,13 +27,16 @@ class TelegramTransport:
     def __init__(self, bot: Bot, desk: Desk) -> None:
         self.bot = bot
         self.desk = desk
+        self._rendered: tuple[int, Reply] | None = None  # the announcement being sent, rendered once
 
     async def send(self, chat_id: int, announcement: Announcement) -> Result:
-        reply = self.desk.board.message(announcement)
+        if self._rendered is None or self._rendered[0] != announcement.id:
+            self._rendered = (announcement.id, self.desk.board.message(announcement))
+        reply = self._rendered[1]
         try:
             message = await post(self.bot, chat_id, reply, retry=0)
         except RetryAfter as exc:
-            return Result(Outcome.RETRY_AFTER, retry_after=_seconds(exc.retry_after))
+            return Result(Outcome.RETRY_AFTER, retry_after=retry_after_seconds(exc))
         except Forbidden:
             return Result(Outcome.BLOCKED)
         except BadRequest as exc:  # before NetworkError: BadRequest is one
@@ -64,15 +63,19 @@ async def report_progress(bot: Bot, desk: Desk, retry: float, item: Announcement
         log.debug("progress edit skipped (%s)", exc)
 
 
-async def ask_approval(bot: Bot, desk: Desk, retry: float, item: Announcement) -> None:
-    """Show an announcement awaiting approval to every approver except its author."""
+async def ask_approval(bot: Bot, desk: Desk, retry: float, item: Announcement) -> bool:
+    """Show an announcement awaiting approval to every approver except its author; whether at
+    least one of them got it."""
+    replies = await desk.approval_request(item)
+    reached = False
     for approver in desk.approvers(item):
-        for reply in await desk.approval_request(item):
-            try:
+        try:
+            for reply in replies:
                 await post(bot, approver, reply, retry)
-            except Forbidden:
-                log.warning("an approver has blocked the bot")
-                break
+            reached = True
+        except TelegramError as exc:  # never opened the bot, blocked it, network: ask the others
+            log.warning("an approver could not be asked (%s)", type(exc).__name__)
+    return reached
 
 
 async def subscribe(update: Update, context: BotContext) -> None:

@@ -20,11 +20,6 @@ async def lookup(update: Update, context: BotContext) -> None:
     await send(update, context, await context.services.conversation.case(user_of(update), code))
 
 
-async def cancel(update: Update, context: BotContext) -> None:
-    """/huy: stop a pending lookup."""
-    await send(update, context, await context.services.conversation.cancel(user_of(update)))
-
-
 async def help_(update: Update, context: BotContext) -> None:
     """/help: how to use the bot."""
     await send(update, context, await context.services.conversation.help(user_of(update)))

@@ -33,6 +33,12 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | None:
                                  for row in reply.buttons])
 
 
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """A 429's wait in seconds (python-telegram-bot gives an int or, with PTB_TIMEDELTA, a timedelta)."""
+    value = exc.retry_after
+    return float(value) if isinstance(value, int | float) else value.total_seconds()
+
+
 async def deliver(call: Callable[[], Awaitable[T]], retry_seconds: float) -> T:
     """Run a Bot API call, retrying network errors, timeouts and 5xx with backoff for a while.
 
@@ -45,7 +51,7 @@ async def deliver(call: Callable[[], Awaitable[T]], retry_seconds: float) -> T:
         try:
             return await call()
         except RetryAfter as exc:
-            wait = exc.retry_after if isinstance(exc.retry_after, int | float) else exc.retry_after.total_seconds()
+            wait = retry_after_seconds(exc)
             if time.monotonic() + wait > deadline:
                 raise
             await asyncio.sleep(wait)

@@ -30,8 +30,11 @@ async def notify_case_changes(context: BotContext) -> None:
 
 
 async def forget_old_questions(context: BotContext) -> None:
-    """Delete stored questions and feedback older than `state.retention_days`."""
+    """Delete stored questions, feedback, broadcast recipients and refusals older than
+    `state.retention_days`."""
     days = context.services.settings.state.retention_days
-    deleted = await context.services.state.forget_before(dt.datetime.now(dt.UTC) - dt.timedelta(days=days))
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    state = context.services.state
+    deleted = await state.forget_before(cutoff) + await state.announcements.forget_before(cutoff)
     if deleted:
-        log.info("retention: %d stored question(s) and vote(s) older than %d days deleted", deleted, days)
+        log.info("retention: %d stored row(s) older than %d days deleted", deleted, days)

@@ -21,9 +21,9 @@ from bot.reload import describe
 from bot.replies import Reply
 from bot.reports.gaps import collect_gaps
 from bot.reports.render import gaps_summary
+from bot.texts.staff import BAD_DATE, PRIVATE_ONLY, REFUSED
 
 log = logging.getLogger(__name__)
-REFUSED = "Xin lỗi, lệnh này chỉ dành cho cán bộ biên tập bộ câu hỏi của cơ quan."
 GAP_DAYS = 30  # /faq_gaps without a date: the last 30 days
 
 
@@ -54,11 +54,15 @@ async def faq_gaps(update: Update, context: BotContext) -> None:
     if not await _allowed(update, context, "faq_gaps"):
         return
     services = context.services
+    chat = update.effective_chat
+    if chat is None or (chat.type != "private" and chat.id != services.settings.staff.chat_id):
+        await send(update, context, [Reply(PRIVATE_ONLY)])
+        return
     zone = ZoneInfo(services.settings.announcements.timezone)
     try:
         since = dt.date.fromisoformat(context.args[0]) if context.args else None
     except ValueError:
-        await send(update, context, [Reply("Ngày không hợp lệ; hãy ghi dạng YYYY-MM-DD, ví dụ /faq_gaps 2026-11-01.")])
+        await send(update, context, [Reply(BAD_DATE)])
         return
     since = since or (dt.datetime.now(zone) - dt.timedelta(days=GAP_DAYS)).date()
     start = dt.datetime.combine(since, dt.time(), zone)

@@ -17,8 +17,6 @@ from bot.reports.render import NO_QUESTIONS, gaps_text, stats_text
 from bot.reports.stats import collect_stats
 from bot.state.store import StateStore
 
-COMMANDS = frozenset({"gaps", "stats"})
-
 
 def add_parsers(faq_commands: Any) -> None:
     """Add `gaps` and `stats` to the `faq` sub-commands (argparse's private subparsers action)."""

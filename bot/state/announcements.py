@@ -1,8 +1,9 @@
 """Subscriptions, announcements and their per-recipient deliveries (the broadcast outbox).
 
-Every broadcast gets one `deliveries` row per recipient, written in the same transaction that
-starts it; the sender records each outcome as soon as Telegram answers, so after a crash the
-rows still `pending` are exactly the ones to send (at most the few in flight may go twice).
+Every broadcast gets one `deliveries` row per recipient, written before it is marked as sending;
+the sender records each outcome as soon as Telegram answers, so after a crash the rows still
+`pending` are exactly the ones to send (at most the few in flight may go twice). Tables:
+bot/state/schema.py.
 """
 
 from __future__ import annotations
@@ -15,56 +16,6 @@ import aiosqlite
 
 from bot.announce.model import Announcement, Content, Counts, Delivery, Status
 
-SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS chats (
-        chat_id INTEGER PRIMARY KEY,
-        active INTEGER NOT NULL DEFAULT 1,
-        changed_at TEXT NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS subscriptions (
-        chat_id INTEGER NOT NULL,
-        topic TEXT NOT NULL,
-        subscribed_at TEXT NOT NULL,
-        PRIMARY KEY (chat_id, topic)
-    )""",
-    """CREATE INDEX IF NOT EXISTS subscriptions_by_topic ON subscriptions (topic)""",
-    """CREATE TABLE IF NOT EXISTS announcements (
-        id INTEGER PRIMARY KEY,
-        topic TEXT NOT NULL,
-        text TEXT NOT NULL,
-        media_kind TEXT CHECK (media_kind IN ('photo', 'document')),
-        media_id TEXT,
-        author_id INTEGER NOT NULL,
-        author_name TEXT NOT NULL,
-        status TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        send_at TEXT,
-        approved_by INTEGER,
-        approval_asked INTEGER NOT NULL DEFAULT 0,
-        started_at TEXT,
-        finished_at TEXT,
-        progress_chat INTEGER,
-        progress_message INTEGER
-    )""",
-    """CREATE INDEX IF NOT EXISTS announcements_by_status ON announcements (status, send_at)""",
-    """CREATE TABLE IF NOT EXISTS deliveries (
-        announcement_id INTEGER NOT NULL,
-        chat_id INTEGER NOT NULL,
-        status TEXT NOT NULL DEFAULT 'pending',
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_at REAL NOT NULL DEFAULT 0,
-        message_id INTEGER,
-        done_at TEXT,
-        PRIMARY KEY (announcement_id, chat_id)
-    ) WITHOUT ROWID""",
-    """CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (announcement_id, status, next_at)""",
-    """CREATE TABLE IF NOT EXISTS refusals (
-        id INTEGER PRIMARY KEY,
-        refused_at TEXT NOT NULL,
-        user_key TEXT NOT NULL,
-        action TEXT NOT NULL
-    )""",
-]
 _COLUMNS = ("id, topic, text, media_kind, media_id, author_id, author_name, status, created_at, send_at, "
             "approved_by, started_at, finished_at, progress_chat, progress_message")
 
@@ -113,11 +64,6 @@ class AnnouncementStore:
         async with self._db.execute("SELECT topic FROM subscriptions WHERE chat_id = ?", (chat_id,)) as cursor:
             return {str(row[0]) for row in await cursor.fetchall()}
 
-    async def set_active(self, chat_id: int, active: bool) -> None:
-        """Blocked chats (403) are skipped by new broadcasts until the citizen writes again."""
-        await self._set_active(chat_id, active, _now())
-        await self._db.commit()
-
     async def _set_active(self, chat_id: int, active: bool, now: str) -> None:
         await self._db.execute(
             "INSERT INTO chats (chat_id, active, changed_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) "
@@ -151,10 +97,6 @@ class AnnouncementStore:
                                (_now(), user_key, action))
         await self._db.commit()
 
-    async def refusals(self) -> list[tuple[str, str, str]]:
-        async with self._db.execute("SELECT refused_at, user_key, action FROM refusals ORDER BY id") as cursor:
-            return [(str(a), str(b), str(c)) for a, b, c in await cursor.fetchall()]
-
     # -- announcements -------------------------------------------------------------------------
 
     async def create(self, topic: str, content: Content, author_id: int, author_name: str, *, status: Status,
@@ -175,13 +117,19 @@ class AnnouncementStore:
             row = await cursor.fetchone()
         return await self._announcement(row) if row else None
 
-    async def _announcement(self, row: Any) -> Announcement:
+    async def status(self, announcement_id: int) -> Status | None:
+        """Just the state (cheap: the sender asks every second)."""
+        async with self._db.execute("SELECT status FROM announcements WHERE id = ?", (announcement_id,)) as cursor:
+            row = await cursor.fetchone()
+        return Status(row[0]) if row else None
+
+    async def _announcement(self, row: Any, counts: bool = True) -> Announcement:
         (ident, topic, text, media_kind, media_id, author_id, author_name, status, created_at, send_at,
          approved_by, started_at, finished_at, progress_chat, progress_message) = row
         return Announcement(
             ident, topic, Content(text, media_kind, media_id), author_id, author_name, Status(status),
             dt.datetime.fromisoformat(created_at), _time(send_at), approved_by, _time(started_at),
-            _time(finished_at), progress_chat, progress_message, await self.counts(ident),
+            _time(finished_at), progress_chat, progress_message, await self.counts(ident) if counts else Counts(),
         )
 
     async def update(self, announcement_id: int, source: Iterable[Status], target: Status, **values: object) -> bool:
@@ -207,23 +155,23 @@ class AnnouncementStore:
         await self._db.commit()
 
     async def start(self, announcement_id: int) -> bool:
-        """Fix the recipients (reachable subscribers of the topic, one row each) and mark the
-        announcement as sending, in one transaction. False if it was not due or not scheduled."""
+        """Fix the recipients (reachable subscribers of the topic, one row each), then mark the
+        announcement as sending. False if it was not scheduled. The connection is shared, so
+        another coroutine may commit between the two statements: in this order a crash there
+        leaves it scheduled with its rows, and the next start adds nothing twice (OR IGNORE)."""
+        await self._db.execute(
+            "INSERT OR IGNORE INTO deliveries (announcement_id, chat_id) "
+            "SELECT a.id, s.chat_id FROM announcements a JOIN subscriptions s ON s.topic = a.topic "
+            "LEFT JOIN chats c ON c.chat_id = s.chat_id "
+            "WHERE a.id = ? AND a.status = 'scheduled' AND coalesce(c.active, 1) = 1",
+            (announcement_id,),
+        )
         cursor = await self._db.execute(
             "UPDATE announcements SET status = 'sending', started_at = ? WHERE id = ? AND status = 'scheduled'",
             (_now(), announcement_id),
         )
-        if cursor.rowcount != 1:
-            await self._db.commit()
-            return False
-        await self._db.execute(
-            "INSERT OR IGNORE INTO deliveries (announcement_id, chat_id) "
-            "SELECT a.id, s.chat_id FROM announcements a JOIN subscriptions s ON s.topic = a.topic "
-            "LEFT JOIN chats c ON c.chat_id = s.chat_id WHERE a.id = ? AND coalesce(c.active, 1) = 1",
-            (announcement_id,),
-        )
         await self._db.commit()
-        return True
+        return cursor.rowcount == 1
 
     async def with_status(self, *statuses: Status) -> list[Announcement]:
         """Announcements in these states, oldest first."""
@@ -256,7 +204,7 @@ class AnnouncementStore:
             f"SELECT {_COLUMNS} FROM announcements WHERE status IN ('sending', 'done') "
             "ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?", (limit, offset)) as cursor:
             rows = await cursor.fetchall()
-        return [await self._announcement(r) for r in rows], int(row[0]) if row else 0
+        return [await self._announcement(r, counts=False) for r in rows], int(row[0]) if row else 0
 
     async def recent(self, limit: int = 50) -> list[Announcement]:
         async with self._db.execute(f"SELECT {_COLUMNS} FROM announcements ORDER BY id DESC LIMIT ?",
@@ -271,8 +219,30 @@ class AnnouncementStore:
             "SELECT status, count(*) FROM deliveries WHERE announcement_id = ? GROUP BY status",
             (announcement_id,)) as cursor:
             by_status = {str(status): int(n) for status, n in await cursor.fetchall()}
+        if not by_status:  # past retention the rows are gone and the counts kept in `summary`
+            async with self._db.execute("SELECT summary FROM announcements WHERE id = ?", (announcement_id,)) as c:
+                row = await c.fetchone()
+            if row and row[0]:
+                return Counts(*(int(n) for n in str(row[0]).split(",")))
         return Counts(sum(by_status.values()), by_status.get("sent", 0), by_status.get("blocked", 0),
                       by_status.get("failed", 0), by_status.get("cancelled", 0))
+
+    async def forget_before(self, cutoff: dt.datetime) -> int:
+        """Retention: the per-recipient rows (chat ids) of announcements finished before `cutoff`,
+        keeping their counts, and refusals older than it. How many rows went."""
+        async with self._db.execute(
+            "SELECT id FROM announcements WHERE finished_at < ? AND summary IS NULL", (_iso(cutoff),)) as cursor:
+            finished = [int(row[0]) for row in await cursor.fetchall()]
+        deleted = 0
+        for announcement_id in finished:
+            c = await self.counts(announcement_id)
+            await self._db.execute("UPDATE announcements SET summary = ? WHERE id = ?",
+                                   (f"{c.total},{c.sent},{c.blocked},{c.failed},{c.cancelled}", announcement_id))
+            cursor = await self._db.execute("DELETE FROM deliveries WHERE announcement_id = ?", (announcement_id,))
+            deleted += cursor.rowcount
+        cursor = await self._db.execute("DELETE FROM refusals WHERE refused_at < ?", (_iso(cutoff),))
+        await self._db.commit()
+        return deleted + cursor.rowcount
 
     async def pending(self, announcement_id: int, now: float, limit: int) -> list[tuple[int, int]]:
         """Up to `limit` (chat_id, attempts) due for sending (next_at is a Unix time)."""
@@ -305,14 +275,16 @@ class AnnouncementStore:
         await self._db.commit()
 
     async def cancel(self, announcement_id: int) -> bool:
-        """Stop an announcement that has not finished; its unsent deliveries are cancelled."""
+        """Stop an announcement that has not finished; its unsent deliveries are cancelled first
+        (so a crash in between never leaves a cancelled announcement with rows still to send)."""
+        open_states = "('draft', 'awaiting_approval', 'scheduled', 'sending')"
+        await self._db.execute(
+            "UPDATE deliveries SET status = 'cancelled', done_at = ? WHERE announcement_id = ? AND status = 'pending' "
+            f"AND EXISTS (SELECT 1 FROM announcements WHERE id = ? AND status IN {open_states})",
+            (_now(), announcement_id, announcement_id))
         cursor = await self._db.execute(
-            "UPDATE announcements SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN "
-            "('draft', 'awaiting_approval', 'scheduled', 'sending')", (_now(), announcement_id))
-        if cursor.rowcount == 1:
-            await self._db.execute(
-                "UPDATE deliveries SET status = 'cancelled', done_at = ? WHERE announcement_id = ? "
-                "AND status = 'pending'", (_now(), announcement_id))
+            f"UPDATE announcements SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN {open_states}",
+            (_now(), announcement_id))
         await self._db.commit()
         return cursor.rowcount == 1
 

@@ -17,48 +17,10 @@ from types import TracebackType
 
 import aiosqlite
 
-from bot.state.announcements import SCHEMA as ANNOUNCEMENT_SCHEMA
 from bot.state.announcements import AnnouncementStore
+from bot.state.schema import SCHEMA, migrate
 
 _QUESTION_CHARS = 1000  # stored questions are cut to this length
-_SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS questions (
-        id INTEGER PRIMARY KEY,
-        asked_at TEXT NOT NULL,
-        outcome TEXT NOT NULL CHECK (outcome IN ('answer', 'suggest', 'none')),
-        score REAL NOT NULL,
-        entry_id TEXT,
-        text TEXT
-    )""",
-    """CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at)""",
-    """CREATE TABLE IF NOT EXISTS feedback (
-        id INTEGER PRIMARY KEY,
-        given_at TEXT NOT NULL,
-        entry_id TEXT NOT NULL,
-        helpful INTEGER NOT NULL CHECK (helpful IN (0, 1))
-    )""",
-    """CREATE TABLE IF NOT EXISTS lookups (
-        id INTEGER PRIMARY KEY,
-        looked_up_at TEXT NOT NULL,
-        user_key TEXT NOT NULL,
-        outcome TEXT NOT NULL CHECK (outcome IN ('found', 'unknown', 'wrong_factor', 'limited')),
-        code_key TEXT
-    )""",
-    """CREATE INDEX IF NOT EXISTS lookups_by_user ON lookups (user_key, looked_up_at)""",
-    """CREATE TABLE IF NOT EXISTS case_subscriptions (
-        chat_id INTEGER NOT NULL,
-        code TEXT NOT NULL,
-        last_seen TEXT NOT NULL,
-        subscribed_at TEXT NOT NULL,
-        PRIMARY KEY (chat_id, code)
-    )""",
-    """CREATE TABLE IF NOT EXISTS preferences (
-        user_key TEXT PRIMARY KEY,
-        language TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    )""",
-]
 
 
 def _now() -> str:
@@ -109,8 +71,9 @@ class StateStore:
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute("PRAGMA synchronous=NORMAL")
         await connection.execute("PRAGMA busy_timeout=5000")
-        for statement in (*_SCHEMA, *ANNOUNCEMENT_SCHEMA):
+        for statement in SCHEMA:
             await connection.execute(statement)
+        await migrate(connection)
         await connection.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('user_key_secret', ?)", (secrets.token_hex(32),)
         )

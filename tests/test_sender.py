@@ -1,0 +1,68 @@
+"""The broadcaster against a real state database, with the Telegram edge replaced by a transport
+that answers after a random few milliseconds (the timing that exposes races)."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import datetime as dt
+import random
+import sqlite3
+from pathlib import Path
+
+from bot.announce.model import Announcement, Content, Status
+from bot.announce.sender import Broadcaster, Outcome, Result
+from bot.config import AnnouncementSettings
+from bot.state import StateStore
+
+
+class Jittery:
+    """Accepts every message after 0-4 ms, counting copies per chat."""
+
+    def __init__(self) -> None:
+        self.sent: collections.Counter[int] = collections.Counter()
+        self.random = random.Random(5)
+
+    async def send(self, chat_id: int, announcement: Announcement) -> Result:
+        await asyncio.sleep(self.random.uniform(0, 0.004))
+        self.sent[chat_id] += 1
+        return Result(Outcome.SENT, message_id=1)
+
+
+async def test_sends_finishing_during_a_read_are_not_sent_again(tmp_path: Path) -> None:
+    async with await StateStore.open(tmp_path / "state.sqlite3") as state:
+        store = state.announcements
+        for chat in range(3000):
+            await store.subscribe(chat, ["chung"])
+        number = await store.create("chung", Content("Một lần thôi."), 1, "t", status=Status.SCHEDULED,
+                                    send_at=dt.datetime.now(dt.UTC))
+        transport = Jittery()
+        for parallel in (2, 13):  # few and many sends in flight
+            sender = Broadcaster(store, transport, AnnouncementSettings(rate=1000, per_chat_seconds=0))
+            sender.parallel = parallel
+            await sender.tick()
+            if parallel == 2:
+                assert await store.cancel(number) is False  # already done
+                number = await store.create("chung", Content("Lần hai."), 1, "t", status=Status.SCHEDULED,
+                                            send_at=dt.datetime.now(dt.UTC))
+        counts = (await store.get(number))
+        assert counts is not None and counts.counts.sent == 3000
+    assert set(transport.sent.values()) == {2}  # two announcements, exactly one copy each
+
+
+async def test_retention_drops_recipients_but_keeps_the_counts(tmp_path: Path) -> None:
+    async with await StateStore.open(tmp_path / "state.sqlite3") as state:
+        store = state.announcements
+        for chat in range(20):
+            await store.subscribe(chat, ["chung"])
+        number = await store.create("chung", Content("Cũ."), 1, "t", status=Status.SCHEDULED,
+                                    send_at=dt.datetime.now(dt.UTC))
+        await Broadcaster(store, Jittery(), AnnouncementSettings(rate=1000, per_chat_seconds=0)).tick()
+        await store.record_refusal("someone", "compose")
+        assert await store.forget_before(dt.datetime.now(dt.UTC) - dt.timedelta(days=1)) == 0  # too recent
+        assert await store.forget_before(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)) == 21
+        item = await store.get(number)
+        assert item is not None and (item.counts.total, item.counts.sent) == (20, 20)
+    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM deliveries").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM refusals").fetchone() == (0,)
