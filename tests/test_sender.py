@@ -1,5 +1,5 @@
-"""The broadcaster against a real state database, with the Telegram edge replaced by a transport
-that answers after a random few milliseconds (the timing that exposes races)."""
+"""The outbox core (broadcaster, desk, retention) on a real state database, with the Telegram edge
+replaced by a transport that answers after a random few milliseconds (the timing that exposes races)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import random
 import sqlite3
 from pathlib import Path
 
+from bot.announce.board import Board
+from bot.announce.desk import Desk
 from bot.announce.model import Announcement, Content, Status
 from bot.announce.sender import Broadcaster, Outcome, Result
-from bot.config import AnnouncementSettings
+from bot.config import AgencySettings, AnnouncementSettings
 from bot.state import StateStore
 
 
@@ -66,3 +68,27 @@ async def test_retention_drops_recipients_but_keeps_the_counts(tmp_path: Path) -
     with sqlite3.connect(tmp_path / "state.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM deliveries").fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM refusals").fetchone() == (0,)
+
+
+async def test_an_old_reject_or_discard_button_cannot_stop_what_moved_on(tmp_path: Path) -> None:
+    officials = [{"id": 1, "roles": ["author"]}, {"id": 2, "roles": ["approver"]}, {"id": 3, "roles": ["approver"]}]
+    settings = AnnouncementSettings.model_validate({"officials": officials, "require_approval": True})
+    async with await StateStore.open(tmp_path / "state.sqlite3") as state:
+        store = state.announcements
+        board = Board(store, settings, AgencySettings())
+
+        async def stop(number: int) -> bool:
+            return await store.cancel(number)
+
+        desk = Desk(store, board, settings, user_key=state.user_key, wake=lambda: None, stop=stop)
+        await desk.begin(1)
+        await desk.received(1, Content("Cần duyệt."))
+        await desk.action(1, "a:t:1:chung", None)
+        await desk.action(1, "a:s:1", (1, 10))
+        approved = await desk.action(2, "a:y:1", (2, 20))
+        assert "đã được" in approved[0].text
+        late_reject = await desk.action(3, "a:n:1", (3, 30))
+        late_discard = await desk.action(1, "a:x:1", (1, 5))
+        assert late_reject[0].text.startswith("Thao tác này không còn hiệu lực")
+        assert late_discard[0].notice is not None and late_discard[0].notice.startswith("Thao tác này")
+        assert await store.status(1) == Status.SCHEDULED
