@@ -16,9 +16,9 @@ from types import MappingProxyType
 
 from bot.cases.glossary import Status, load_glossary
 from bot.config import Settings
-from bot.faq.check import CheckRules, check_faq
-from bot.faq.loader import SYNONYMS_FILE, faq_files
-from bot.faq.matcher import Thresholds
+from bot.faq.check import CheckRules, check_loaded
+from bot.faq.loader import SYNONYMS_FILE, faq_files, load_faq
+from bot.faq.matcher import Matcher, Thresholds
 from bot.faq.yamlfile import Problem
 from bot.knowledge import Knowledge, load_knowledge
 
@@ -93,10 +93,9 @@ def _version(files: list[Path]) -> str:
     return digest.hexdigest()[:8]
 
 
-def build_content(settings: Settings, version: str, statuses: dict[str, Status] | None = None) -> Content:
-    """A bundle from the files as they are; without `statuses`, the glossary is read leniently."""
-    if statuses is None:
-        statuses = load_glossary(settings.cases.glossary)[0]
+def build_content(settings: Settings, version: str) -> Content:
+    """A lenient bundle from the files as they are (start-up with errors: every usable entry)."""
+    statuses = load_glossary(settings.cases.glossary)[0]
     knowledge = load_knowledge(settings.faq.dir, settings.matching)
     return Content(knowledge, MappingProxyType(statuses), version, dt.datetime.now(dt.UTC))
 
@@ -114,15 +113,21 @@ def _unexpected(settings: Settings, exc: Exception) -> Problem:
 
 
 def _checked(settings: Settings, version: str) -> Loaded | Rejected:
+    # One load serves both: the FAQ and matcher the checks (per-entry tests included) ran on are
+    # the ones served, and the glossary checked is the one served.
+    faq, loaded_problems, where = load_faq(settings.faq.dir)
     thresholds = Thresholds(**settings.matching.model_dump())
-    problems = check_faq(folder=settings.faq.dir, rules=CheckRules.from_settings(settings.faq), thresholds=thresholds)
-    statuses, glossary_problems = load_glossary(settings.cases.glossary)  # read once: the checked one is served
+    matcher = Matcher(faq, thresholds) if faq.entries else None  # no entry: the load reported why
+    problems = check_loaded(faq, loaded_problems, where, CheckRules.from_settings(settings.faq), matcher=matcher)
+    statuses, glossary_problems = load_glossary(settings.cases.glossary)
     problems += glossary_problems
     errors = tuple(p for p in problems if not p.warning)
     warnings = tuple(p for p in problems if p.warning)
     if errors:
         return Rejected(errors, warnings, version)
-    return Loaded(build_content(settings, version, statuses), warnings)
+    knowledge = Knowledge(faq, matcher or Matcher(faq, thresholds))
+    content = Content(knowledge, MappingProxyType(statuses), version, dt.datetime.now(dt.UTC))
+    return Loaded(content, warnings)
 
 
 def load_changed(settings: Settings, in_use: str | None) -> Loaded | Rejected | None:

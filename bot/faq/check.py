@@ -98,11 +98,8 @@ def _test_lines(entry: Entry, source: Source) -> list[int]:
     return [source.line_of("tests")] * len(entry.tests)
 
 
-def _test_problems(faq: Faq, where: dict[str, Source], thresholds: Thresholds) -> list[Problem]:
+def _test_problems(faq: Faq, where: dict[str, Source], matcher: Matcher) -> list[Problem]:
     """Each entry's `tests:` questions, asked to the matcher: each must be answered by that entry."""
-    if not any(entry.tests for entry in faq.entries.values()):
-        return []
-    matcher = Matcher(faq, thresholds)
     found = []
     for entry in faq.entries.values():
         source = where[entry.id]
@@ -137,6 +134,16 @@ def check_faq(folder: Path, rules: CheckRules, today: dt.date | None = None,
         Every problem, errors and warnings, sorted by file and line.
     """
     faq, problems, where = load_faq(folder)
+    has_tests = any(entry.tests for entry in faq.entries.values())
+    matcher = Matcher(faq, thresholds or Thresholds()) if has_tests else None
+    return check_loaded(faq, problems, where, rules, today=today, matcher=matcher)
+
+
+def check_loaded(faq: Faq, problems: list[Problem], where: dict[str, Source], rules: CheckRules, *,
+                 today: dt.date | None = None, matcher: Matcher | None = None) -> list[Problem]:
+    """check_faq on a FAQ already loaded (load_faq's result), with `matcher` built on it for the
+    `tests:` questions (None: not run). Lets a caller check and serve one load."""
+    problems = list(problems)
     today = today or dt.date.today()
 
     def add(entry_id: str, message: str, key: str = "", warning: bool = False) -> None:
@@ -162,5 +169,6 @@ def check_faq(folder: Path, rules: CheckRules, today: dt.date | None = None,
     for entry_id, key, message in _near_duplicates(faq, rules):
         add(entry_id, message, key)
     # Tests run on whatever entries loaded: useful even while other problems are being fixed.
-    problems += _test_problems(faq, where, thresholds or Thresholds())
+    if matcher is not None:
+        problems += _test_problems(faq, where, matcher)
     return sorted(problems, key=lambda p: (p.file, p.line, p.message))
