@@ -19,11 +19,13 @@ import argparse
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.faq.check import CheckRules, check_faq
+from bot.faq.loader import faq_files
 from bot.faq.matcher import MatchResult, Thresholds
 from bot.faq.model import Faq
 from bot.knowledge import load_knowledge
@@ -197,6 +199,36 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "health":
         print("ok")
         return 0
+    problem = _faq_folder_problem(settings, args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    try:
+        return _dispatch(settings, args)
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        print(f"Lỗi: cơ sở dữ liệu {settings.state.path} đang bị khóa bởi tiến trình khác (bot đang chạy?) "
+              f"quá {settings.state.busy_timeout_seconds:g} giây; hãy thử lại sau. "
+              "(The state database is locked; try again later.)", file=sys.stderr)
+        return 3
+
+
+def _faq_folder_problem(settings: Settings, args: argparse.Namespace) -> str | None:
+    """A one-line error when the command needs the FAQ and its folder is missing or has no files."""
+    faq_command = getattr(args, "faq_command", None)
+    if args.command in {"faq", "cases", "announce"} and faq_command not in {"gaps", "stats", "export"}:
+        return None
+    folder = getattr(args, "faq", None) or getattr(args, "dir", None) or settings.faq.dir
+    if not folder.is_dir():
+        return (f"Lỗi: không có thư mục câu hỏi {folder} (kiểm tra faq.dir trong cấu hình hoặc --faq / --dir). "
+                "(FAQ folder not found.)")
+    if not faq_files(folder):
+        return f"Lỗi: thư mục câu hỏi {folder} không có tệp câu hỏi *.yaml nào. (FAQ folder is empty.)"
+    return None
+
+
+def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "ask":
         return _ask(settings, args)
     if args.command == "faq" and args.faq_command in {"gaps", "stats"}:
