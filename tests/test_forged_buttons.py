@@ -6,12 +6,15 @@ counts once per citizen and answer."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from bot.announce.model import Content, Status
+from bot.state import StateStore
 from tests.fake_telegram import FakeTelegram, Sent
 from tests.test_announce import APPROVER, AUTHOR, OFFICIALS, running, subscribe
 from tests.test_telegram import ask, make_settings, stopped
@@ -94,3 +97,39 @@ async def test_a_replayed_vote_counts_once(telegram: FakeTelegram, tmp_path: Pat
     with sqlite3.connect(tmp_path / "state.sqlite3") as db:
         votes = db.execute("SELECT entry_id, helpful FROM feedback ORDER BY id").fetchall()
     assert votes == [("noi-nop-tien", 1), ("noi-nop-tien", 0)]
+
+
+async def test_the_running_bots_retention_job_prunes_everything_that_grows(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    """M8: the lookup audit, who-voted keys, language choices and drafts are pruned too."""
+    settings = make_settings(tmp_path, telegram.base_url, OFFICIALS)
+    async with await StateStore.open(settings.state.path) as state:
+        for _ in range(1000):
+            await state.record_lookup(1, "limited", None)
+        await state.record_lookup(2, "found", "QN-2025-000123")
+        await state.set_language(1, "en")
+        await state.set_language(2, "en")
+        await state.record_feedback("noi-nop-tien", True, voter=1)
+        await state.announcements.create("chung", Content("nháp cũ"), AUTHOR, "A", status=Status.DRAFT)
+        await state.announcements.create("chung", Content("nháp mới"), AUTHOR, "A", status=Status.DRAFT)
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=400)).isoformat(timespec="seconds")
+    with sqlite3.connect(settings.state.path) as db:  # age them as if written 400 days ago
+        db.execute("UPDATE lookups SET looked_up_at = ? WHERE outcome = 'limited'", (old,))
+        db.execute("UPDATE preferences SET updated_at = ? WHERE rowid = (SELECT min(rowid) FROM preferences)", (old,))
+        db.execute("UPDATE votes_cast SET given_at = ?", (old,))
+        db.execute("UPDATE feedback SET given_at = ?", (old,))
+        db.execute("UPDATE announcements SET created_at = ? WHERE text = 'nháp cũ'", (old,))
+    app = await running(settings)
+    try:
+        assert app.job_queue is not None
+        (job,) = [j for j in app.job_queue.jobs() if j.callback.__name__ == "forget_old_questions"]
+        await job.run(app)
+    finally:
+        await stopped(app)
+    with sqlite3.connect(settings.state.path) as db:
+        counts = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                  for table in ("lookups", "preferences", "votes_cast", "feedback")}
+        drafts = db.execute("SELECT text FROM announcements").fetchall()
+    assert counts == {"lookups": 1, "preferences": 1, "votes_cast": 0, "feedback": 0}
+    assert drafts == [("nháp mới",)]
