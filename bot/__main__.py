@@ -159,7 +159,11 @@ def _cases(settings: Settings, args: argparse.Namespace) -> int:
     statuses = set(load_glossary(cases.glossary)[0])
     try:
         report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError:
+        print(f"{args.csv}: tệp không phải mã hóa UTF-8; hãy lưu lại bằng Excel dạng 'CSV UTF-8'. "
+              "Bản dữ liệu đang dùng không thay đổi.", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as exc:
         print(f"{args.csv}: {exc}", file=sys.stderr)
         return 1
     for error in report.errors:
