@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.faq.check import CheckRules, check_faq
+from bot.faq.journal import finish_interrupted
 from bot.faq.loader import faq_files
 from bot.faq.matcher import MatchResult, Thresholds
 from bot.faq.model import Faq
@@ -203,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "health":
         print("ok")
         return 0
+    folder = getattr(args, "faq", None) or getattr(args, "dir", None) or settings.faq.dir
+    if folder.is_dir() and finish_interrupted(folder):
+        print(f"Đã hoàn tất lần nhập câu hỏi bị gián đoạn trước đó trong {folder}.", file=sys.stderr)
     problem = _faq_folder_problem(settings, args)
     if problem:
         print(problem, file=sys.stderr)
