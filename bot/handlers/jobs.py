@@ -39,6 +39,6 @@ async def forget_old_questions(context: BotContext) -> None:
     state = context.services.state
     deleted = await state.forget_before(cutoff) + await state.announcements.forget_before(cutoff)
     deleted += await state.forget_preferences_before(now - dt.timedelta(days=settings.preference_days))
-    deleted += await state.announcements.forget_drafts_before(now - dt.timedelta(days=settings.draft_days))
+    deleted += await state.forget_drafts_before(now - dt.timedelta(days=settings.draft_days))
     if deleted:
         log.info("retention: %d stored row(s) older than %d days deleted", deleted, days)

@@ -245,13 +245,6 @@ class AnnouncementStore:
         await self._db.commit()
         return deleted + cursor.rowcount
 
-    async def forget_drafts_before(self, cutoff: dt.datetime) -> int:
-        """Delete drafts created before `cutoff` and never sent (`state.draft_days`)."""
-        cursor = await self._db.execute("DELETE FROM announcements WHERE status = 'draft' AND created_at < ?",
-                                        (_iso(cutoff),))
-        await self._db.commit()
-        return cursor.rowcount
-
     async def pending(self, announcement_id: int, now: float, limit: int) -> list[tuple[int, int]]:
         """Up to `limit` (chat_id, attempts) due for sending (next_at is a Unix time)."""
         async with self._db.execute(

@@ -272,3 +272,11 @@ class StateStore:
         cursor = await self._db.execute("DELETE FROM preferences WHERE updated_at < ?", (_stamp(cutoff),))
         await self._db.commit()
         return cursor.rowcount
+
+    async def forget_drafts_before(self, cutoff: dt.datetime) -> int:
+        """Delete announcement drafts created before `cutoff` and never sent (`state.draft_days`)."""
+        cursor = await self._db.execute(
+            "DELETE FROM announcements WHERE status = 'draft' AND created_at < ?", (_stamp(cutoff),)
+        )
+        await self._db.commit()
+        return cursor.rowcount
