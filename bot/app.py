@@ -70,7 +70,7 @@ BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 
 async def open_services(settings: Settings) -> Services:
     """Open the state database and the case store, and build the conversation on the FAQ."""
-    state = await StateStore.open(settings.state.path)
+    state = await StateStore.open(settings.state.path, settings.state.busy_timeout_seconds)
     reloader, startup = await Reloader.open(settings)
     content = reloader.current
     lookup = CaseLookup(open_case_store(settings), dict(content.glossary), settings.cases, state,

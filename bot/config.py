@@ -63,8 +63,15 @@ class TelegramSettings(_Section):
 
 class StateSettings(_Section):
     path: Path = Path("data/state.sqlite3")
-    # Stored questions (and feedback) older than this many days are deleted automatically.
+    # Stored questions, feedback, the lookup audit, broadcast recipients and refusals older than
+    # this many days are deleted automatically (the running bot's retention job).
     retention_days: int = Field(180, ge=1, le=3650)
+    # A language choice not changed for this many days is forgotten (the citizen can choose again).
+    preference_days: int = Field(365, ge=1, le=3650)
+    # An announcement draft never sent is deleted after this many days.
+    draft_days: int = Field(30, ge=1, le=3650)
+    # Seconds a command waits for the database lock held by another process before giving up.
+    busy_timeout_seconds: float = Field(5, gt=0, le=600)
 
 
 class FaqSettings(_Section):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import logging
 import math
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -240,13 +241,14 @@ class Conversation:
             return [await self.answer(user, rest, edit=True, knowledge=knowledge)]
         if kind == "f":
             entry_id, _, vote = rest.rpartition(":")
-            if entry_id in entries and vote in {"0", "1"}:
-                await self.state.record_feedback(entry_id, vote == "1")
+            if entry_id in entries and vote in {"0", "1"}:  # one vote per citizen and entry (replays ignored)
+                await self.state.record_feedback(entry_id, vote == "1", voter=user.id)
                 reply = await self.answer(user, entry_id, edit=True, feedback=False, knowledge=knowledge)
                 return [Reply(reply.text, reply.buttons, edit=True, notice=texts.thanks_feedback)]
         if kind == "c":
             category, _, page = rest.rpartition(":")
-            return self._category(texts, category, int(page) if page.isdigit() else 1, await self.language(user))
+            number = int(page) if re.fullmatch(r"[0-9]{1,6}", page) else 1  # forged data: int("²") raises
+            return self._category(texts, category, number, await self.language(user))
         if kind == "n":
             return [self._no_match(texts, edit=True)]
         if kind == "l" and rest in {"vi", "en"}:
