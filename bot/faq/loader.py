@@ -13,6 +13,7 @@ from bot.faq.model import Category, English, Entry, Faq, Synonyms
 from bot.faq.yamlfile import LineDict, LineList, Problem, read_yaml
 
 SYNONYMS_FILE = "synonyms.yaml"
+INSTRUMENTS_FILE = "van-ban.yaml"  # the legal instruments `faq check` cites against (bot/faq/instruments.py)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LEXICON = Path(__file__).with_name("lexicon.yaml")
 
@@ -30,10 +31,11 @@ class Source:
 
 
 def faq_files(folder: Path) -> list[Path]:
-    """The category files of a FAQ folder, in name order (synonyms.yaml excluded)."""
+    """The category files of a FAQ folder, in name order (synonyms.yaml and van-ban.yaml excluded)."""
     files = [*folder.glob("*.yaml"), *folder.glob("*.yml")]
     # Editors' lock and backup files (".#x.yaml", "#x.yaml#") are not category files.
-    return sorted(path for path in files if path.name != SYNONYMS_FILE and not path.name.startswith((".", "#")))
+    special = {SYNONYMS_FILE, INSTRUMENTS_FILE}
+    return sorted(path for path in files if path.name not in special and not path.name.startswith((".", "#")))
 
 
 class _FileReader:
@@ -158,7 +160,8 @@ def _field_lines(node: LineDict) -> dict[str, int]:
     return lines
 
 
-def _label(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A file as shown in problems: relative to the working directory when it is under it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -167,7 +170,7 @@ def _label(path: Path) -> str:
 
 def read_synonyms(path: Path) -> tuple[Synonyms, list[Problem]]:
     """Read a synonyms file: `abbreviations` (short: full), `synonyms` (groups), `filler`, `terms`."""
-    label = _label(path)
+    label = display_path(path)
     data, problems = read_yaml(path, label)
     if data is None:
         return Synonyms(), problems
@@ -223,9 +226,9 @@ def _load_faq(folder: Path) -> tuple[Faq, list[Problem], dict[str, Source]]:
     categories = []
     files = faq_files(folder)
     if not folder.is_dir() or not files:
-        problems.append(Problem(_label(folder), 0, "không tìm thấy tệp câu hỏi (*.yaml) trong thư mục này"))
+        problems.append(Problem(display_path(folder), 0, "không tìm thấy tệp câu hỏi (*.yaml) trong thư mục này"))
     for path in files:
-        reader = _FileReader(_label(path))
+        reader = _FileReader(display_path(path))
         data, read_problems = read_yaml(path, reader.label)
         problems += read_problems
         if data is None:
