@@ -26,7 +26,9 @@ from bot.faq.yamlfile import LineDict, LineList, Problem, read_yaml
 
 _STATUSES = {"con hieu luc": False, "het hieu luc": True}
 _KEYS = {"name", "cited_as", "status", "since", "replaced_by", "verified_articles", "note"}
-_ARTICLE = re.compile(r"\bdieu\s+(\d+[a-z]?)(?:\s*(?:-|den)\s*(?:dieu\s+)?(\d+))?((?:\s*(?:,|va)\s*\d+[a-z]?\b(?!\s*/))*)")
+# "Điều 4", "Điều 2 đến Điều 5", "Điều 2-5", "Điều 4, 5 và 7a" (after canonical()).
+_ARTICLE = re.compile(r"\bdieu\s+(\d+[a-z]?)(?:\s*(?:-|den)\s*(?:dieu\s+)?(\d+))?"
+                      r"((?:\s*(?:,|va)\s*\d+[a-z]?\b(?!\s*/))*)")
 _MAX_RANGE = 200
 
 

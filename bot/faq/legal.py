@@ -40,12 +40,14 @@ def _ended(entry: Entry, index: int, line: str, item: Instrument, markers: tuple
     replaced = f", thay bằng {item.replaced_by}" if item.replaced_by else ""
     shown = " hoặc ".join(f"'— {marker}'" for marker in reversed(markers))
     return Finding(f"legal_basis.{index}",
-                   f"'{entry.id}': căn cứ '{line}' dẫn {item.name}, văn bản đã hết hiệu lực{_date(item.since)}{replaced}. "
+                   f"'{entry.id}': căn cứ '{line}' dẫn {item.name}, văn bản đã hết hiệu lực"
+                   f"{_date(item.since)}{replaced}. "
                    f"Hãy dẫn văn bản đang có hiệu lực; nếu chỉ nhắc quy định cũ, ghi {shown} ở cuối dòng")
 
 
-def _unverified(entry: Entry, index: int, line: str, item: Instrument, found: list[str], where: str) -> Finding:
+def _unverified(entry: Entry, index: int, item: Instrument, found: list[str], where: str) -> Finding:
     listed = ", ".join(f"Điều {article}" for article in found)
+    line = entry.legal_basis[index]
     return Finding(f"legal_basis.{index}",
                    f"'{entry.id}': căn cứ '{line}' dẫn {listed} của {item.name}, chưa có trong danh sách điều đã "
                    f"kiểm chứng ({where}); hãy đối chiếu với văn bản chính thức rồi thêm vào 'verified_articles', "
@@ -66,7 +68,7 @@ def citation_findings(entry: Entry, instruments: Instruments, markers: tuple[str
                 continue
             unverified = [a for a in articles(line, instruments, item) if a not in item.verified_articles]
             if unverified:
-                found.append(_unverified(entry, index, line, item, unverified, f"{instruments.file}:{item.line}"))
+                found.append(_unverified(entry, index, item, unverified, f"{instruments.file}:{item.line}"))
     return found
 
 
