@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.faq.bulk import paused_gc
+from bot.faq.callbacks import LIMIT, longest_for_category, longest_for_entry
 from bot.faq.model import Category, English, Entry, Faq, Synonyms
 from bot.faq.yamlfile import LineDict, LineList, Problem, read_yaml
 
@@ -79,6 +80,11 @@ class _FileReader:
             result.append(str(item).strip())
         return tuple(result)
 
+    def too_long(self, line: int, key: str, value: str, overhead: int) -> None:
+        size = len(value.encode("utf-8")) + overhead
+        self.problem(line, f"{key} '{value}' quá dài: nút bấm mang nó cần {size} byte, Telegram chỉ nhận {LIMIT} "
+                           f"(bot sẽ không gửi được câu trả lời); hãy rút còn tối đa {LIMIT - overhead} ký tự")
+
     def english(self, node: LineDict) -> English | None:
         value = node.get("en")
         if value is None:
@@ -113,6 +119,8 @@ class _FileReader:
         entry_id = self.text(node, "id")
         if entry_id is not None and not SLUG.match(entry_id):
             self.problem(node.line_of("id"), f"id '{entry_id}' chỉ được gồm chữ thường không dấu, số và dấu '-'")
+        if entry_id is not None and longest_for_entry(entry_id) > LIMIT:
+            self.too_long(node.line_of("id"), "id", entry_id, longest_for_entry(entry_id) - len(entry_id.encode()))
         question, answer = self.text(node, "question"), self.text(node, "answer")
         known = {"id", "question", "alternatives", "answer", "legal_basis", "related", "reviewed", "en", "tests"}
         for key in node.keys() - known:
@@ -149,6 +157,11 @@ class _FileReader:
             entry = self.entry(node, entries_node.line_of(index), category.id)
             if entry is not None and isinstance(node, LineDict):
                 found.append((entry, Source(self.label, node.line, _field_lines(node))))
+        longest = longest_for_category(category.id, len(entries_node))
+        if longest > LIMIT:
+            head = data.get("category") if isinstance(data, LineDict) else None
+            line = head.line_of("id") if isinstance(head, LineDict) else 1
+            self.too_long(line, "mã chủ đề", category.id, longest - len(category.id.encode("utf-8")))
         return category, found
 
 
