@@ -109,6 +109,10 @@ def test_article_ranges_and_other_instruments_on_the_line(tmp_path: Path) -> Non
     assert len(ranged) == 1 and "dẫn Điều 3 của" in ranged[0]  # 2, 4, 5 verified; 3 is not
     # "Điều 9" belongs to the decree named after the law, not to the law.
     assert run(tmp_path, category("Luật THADS 2025, Điều 4; Nghị định 62/2015/NĐ-CP, Điều 9 — hết hiệu lực")) == []
+    # ... and one after the law's second mention is the law's again.
+    twice = run(tmp_path, category("Luật THADS 2025, Điều 4; Nghị định 62/2015/NĐ-CP, Điều 9 (luật cũ); "
+                                   "106/2025/QH15, Điều 36"))
+    assert len(twice) == 1 and "dẫn Điều 36 của Luật" in twice[0], twice
 
 
 # -- review age ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ which articles of an instrument have been verified (a line citing another one ge
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,12 @@ class Instrument:
     verified_articles: frozenset[str] | None
     line: int
 
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Any of its spellings as a whole (not inside a longer number), in canonical() text."""
+        spellings = "|".join(re.escape(s) for s in sorted(self.spellings, key=len, reverse=True))
+        return re.compile(rf"(?<![0-9a-z])(?:{spellings})(?![0-9a-z])")
+
     def ended_on(self, today: dt.date) -> bool:
         """Whether it has ended by `today` (an end date still to come is not yet an end)."""
         return self.ended and (self.since is None or self.since <= today)
@@ -67,24 +74,24 @@ class Instruments:
         text = canonical(line)
         found = []
         for item in self.items:
-            positions = [m.start() for s in item.spellings
-                         for m in re.finditer(rf"(?<![0-9a-z]){re.escape(s)}(?![0-9a-z])", text)]
-            if positions:
-                found.append((min(positions), item))
+            first = item.pattern.search(text)
+            if first:
+                found.append((first.start(), item))
         return sorted(found, key=lambda pair: pair[0])
 
 
 def articles(line: str, instruments: Instruments, item: Instrument) -> list[str]:
-    """The articles ("Điều N") of `line` that belong to `item`: those after its name and before
-    the next instrument named (articles written before any name belong to the first one)."""
+    """The articles ("Điều N") of `line` that belong to `item`: those after one of its mentions and
+    before the next instrument named (articles written before any name belong to the first one)."""
     text = canonical(line)
-    cited = instruments.cited(line)
-    starts = [position for position, _ in cited]
-    mine = [position for position, other in cited if other is item]
+    cited = [other for _, other in instruments.cited(line)]
+    mentions = sorted(((m.start(), other) for other in cited for m in other.pattern.finditer(text)),
+                      key=lambda mention: mention[0])
     found: list[str] = []
     for match in _ARTICLE.finditer(text):
-        owner = max((p for p in starts if p <= match.start()), default=starts[0] if starts else 0)
-        if owner not in mine:
+        before = [other for start, other in mentions if start <= match.start()]
+        owner = before[-1] if before else mentions[0][1] if mentions else None
+        if owner is not item:
             continue
         first, last, more = match.group(1), match.group(2), match.group(3)
         if last and first.isdigit() and int(first) < int(last) <= int(first) + _MAX_RANGE:
