@@ -124,6 +124,9 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
         from bot.cases.glossary import load_glossary
 
         problems += load_glossary(settings.cases.glossary)[1]
+    from bot.readiness import placeholder_problems
+
+    problems += placeholder_problems(settings)  # the agency details citizens are shown, from config.yaml
     for problem in problems:
         print(problem)
     errors = sum(not p.warning for p in problems)
