@@ -71,6 +71,7 @@ class FakeTelegram:
     by_chat: dict[int, list[Sent]] = field(default_factory=dict)
     webhook: dict[str, Any] = field(default_factory=dict)
     drop_until: float = 0.0
+    stall_until: float = 0.0  # sends before this time hang without an answer until then
     rate_limit: float | None = None  # sends accepted per second overall; beyond: 429
     chat_interval: float | None = None  # seconds between two sends to one chat; sooner: 429
     retry_after: int = 1  # what a limit 429 asks for
@@ -229,6 +230,8 @@ class FakeTelegram:
             return web.Response(status=503)
         params = await self._params(request)
         if method in _SENDS:
+            while time.monotonic() < self.stall_until:  # a hanging server: the client times out first
+                await asyncio.sleep(0.1)
             if self._random.random() < self.drop_rate:
                 if request.transport is not None:
                     request.transport.abort()
