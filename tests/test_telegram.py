@@ -268,3 +268,16 @@ async def test_an_internal_error_gets_an_apology_and_a_clean_log(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "error while handling update" in logged and "OperationalError" in logged
     assert "4242" not in logged and "riêng tư" not in logged
+
+
+async def test_a_double_tap_does_not_post_the_page_again(telegram: FakeTelegram, bot: BotApplication) -> None:
+    menu = await ask(telegram, 8, "/chude")
+    await press(telegram, 8, menu, "Tự nguyện thi hành án")
+    data = next(data for label, data in menu.buttons() if "Tự nguyện thi hành án là gì" in label)
+    edits = len([m for m in telegram.methods() if m == "editMessageText"])
+    for _ in range(2):  # the same button twice: the second edit changes nothing (Telegram: 400)
+        await telegram.press(8, menu, data)
+    await telegram.wait_until(lambda: telegram.methods().count("editMessageText") >= edits + 2)
+    with pytest.raises(TimeoutError):  # nothing is posted as a new message
+        await telegram.wait_for(8, 2, timeout=1.0)
+    assert len(telegram.sent_to(8)) == 1 and menu.edits == 2
