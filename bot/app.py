@@ -171,10 +171,8 @@ def run(settings: Settings) -> None:
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     application = build_application(settings)
     if settings.telegram.mode == "webhook":
-        hook = settings.telegram.webhook
-        application.run_webhook(
-            listen=hook.listen, port=hook.port, url_path=hook.path, webhook_url=hook.url,
-            secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES,
-        )
+        from bot.webhook import serve_webhook  # our server: secret and size checked before the body
+
+        asyncio.run(serve_webhook(application, settings))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -49,6 +49,8 @@ class WebhookSettings(_Section):
     port: int = Field(8443, ge=1, le=65535)
     path: str = Field("telegram", pattern=r"^[A-Za-z0-9_\-/]*$")
     url: str = Field("", pattern=r"^(https?://\S+)?$")
+    # Largest request body accepted; larger ones are refused (413) before they are read.
+    max_body_bytes: int = Field(1_048_576, ge=65_536, le=104_857_600)
 
 
 class TelegramSettings(_Section):

@@ -15,6 +15,7 @@ import pytest
 
 from bot.app import BotApplication, build_application
 from bot.config import Settings, load_settings
+from bot.webhook import open_webhook
 from tests.fake_telegram import TOKEN, FakeTelegram, Fault, Sent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -233,10 +234,7 @@ async def test_webhook_checks_the_secret(telegram: FakeTelegram, tmp_path: Path,
         env={"TELEGRAM_WEBHOOK_SECRET": secret},
     )
     application = await started(settings)
-    assert application.updater is not None
-    hook = settings.telegram.webhook
-    await application.updater.start_webhook(listen=hook.listen, port=hook.port, url_path=hook.path,
-                                            webhook_url=hook.url, secret_token=settings.webhook_secret)
+    runner = await open_webhook(application, settings)
     try:
         assert telegram.webhook["url"] == "https://bot.example.test/telegram"
         assert telegram.webhook["secret_token"] == secret
@@ -254,6 +252,7 @@ async def test_webhook_checks_the_secret(telegram: FakeTelegram, tmp_path: Path,
         replies = await telegram.wait_for(20, 1)
         assert replies[0].text.startswith("Xin chào!")
     finally:
+        await runner.cleanup()
         await stopped(application)
 
 
