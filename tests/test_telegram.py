@@ -21,13 +21,17 @@ from tests.fake_telegram import TOKEN, FakeTelegram, Fault, Sent
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_settings(tmp_path: Path, base_url: str, extra: str = "", env: dict[str, str] | None = None) -> Settings:
+def make_settings(tmp_path: Path, base_url: str, extra: str = "", env: dict[str, str] | None = None,
+                  throttled: bool = False) -> Settings:
+    # The tests' citizens write as fast as they are answered: the per-user throttle is lifted
+    # unless a test asks for the shipped limits (tests/test_throttle.py).
+    lifted = "" if throttled else "  user_burst: 100000\n"
     config = tmp_path / "config.yaml"
     config.write_text(
         f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n"
         f"cases:\n  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n  database: {tmp_path / 'cases.sqlite3'}\n"
         f"  demo_count: 200\n  check_seconds: 0.2\n"
-        f"telegram:\n  retry_seconds: 30\n{extra}",
+        f"telegram:\n  retry_seconds: 30\n{lifted}{extra}",
         encoding="utf-8",
     )
     environ = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base_url, **(env or {})}
