@@ -30,6 +30,8 @@ from bot.faq.loader import faq_files
 from bot.faq.matcher import MatchResult, Thresholds
 from bot.faq.model import Faq
 from bot.knowledge import load_knowledge
+from bot.logs import secrets_of
+from bot.logs import setup as setup_logging
 from bot.replies import answer_text, plain
 from bot.texts import VI
 
@@ -201,9 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Lỗi cấu hình (configuration error):\n{exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token URL
-    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # "N changes detected" on every save
+    setup_logging(settings.logging.level, secrets_of(settings.token, settings.webhook_secret))
     if args.command == "health":
         print("ok")
         return 0
