@@ -19,10 +19,17 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 import sys
 from pathlib import Path
 
+from bot.announce.cli import add_parser as add_announce
+from bot.announce.cli import run as announce
+from bot.cases.codes import CodeFormat
+from bot.cases.glossary import load_glossary
+from bot.cases.importer import import_rows, read_csv
+from bot.cases.service import build_demo
 from bot.config import ConfigError, Settings, load_settings
 from bot.faq.check import CheckRules, check_faq
 from bot.faq.journal import finish_interrupted
@@ -32,7 +39,10 @@ from bot.faq.model import Faq
 from bot.knowledge import load_knowledge
 from bot.logs import secrets_of
 from bot.logs import setup as setup_logging
+from bot.readiness import placeholder_problems
 from bot.replies import answer_text, plain
+from bot.reports.cli import add_parsers as add_reports
+from bot.reports.cli import run as report
 from bot.texts import VI
 
 log = logging.getLogger("bot")
@@ -63,8 +73,6 @@ def _parser() -> argparse.ArgumentParser:
     sheet_import.add_argument("file", type=Path)
     sheet_import.add_argument("--dry-run", action="store_true", help="chỉ báo lỗi và thay đổi, không ghi")
     sheet_import.add_argument("--dir", type=Path, help="thư mục câu hỏi (mặc định faq.dir trong cấu hình)")
-    from bot.reports.cli import add_parsers as add_reports
-
     add_reports(faq_commands)
     cases = commands.add_parser("cases", help="dữ liệu hồ sơ thi hành án (chỉ đọc)")
     case_commands = cases.add_subparsers(dest="cases_command", required=True)
@@ -74,8 +82,6 @@ def _parser() -> argparse.ArgumentParser:
     demo = case_commands.add_parser("demo", help="tạo dữ liệu mẫu (giả lập) để thử tra cứu")
     demo.add_argument("--count", type=int, default=1000)
     demo.add_argument("--out", type=Path, help="tệp SQLite đích (mặc định cases.database)")
-    from bot.announce.cli import add_parser as add_announce
-
     add_announce(commands)
     return parser
 
@@ -123,11 +129,7 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
     thresholds = Thresholds(**settings.matching.model_dump())
     problems = check_faq(args.dir or settings.faq.dir, CheckRules.from_settings(settings.faq), thresholds=thresholds)
     if args.dir is None:  # the configured content: the case status glossary too
-        from bot.cases.glossary import load_glossary
-
         problems += load_glossary(settings.cases.glossary)[1]
-    from bot.readiness import placeholder_problems
-
     problems += placeholder_problems(settings)  # the agency details citizens are shown, from config.yaml
     for problem in problems:
         print(problem)
@@ -138,7 +140,7 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _faq_sheet(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.faq.sheet_import import export_command, import_command
+    from bot.faq.sheet_import import export_command, import_command  # noqa: PLC0415 - openpyxl: ~0.2 s at start
 
     folder = args.dir or settings.faq.dir
     if args.faq_command == "export":
@@ -148,11 +150,6 @@ def _faq_sheet(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cases(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cases.codes import CodeFormat
-    from bot.cases.glossary import load_glossary
-    from bot.cases.importer import import_rows, read_csv
-    from bot.cases.service import build_demo
-
     out = args.out or settings.cases.database
     if args.cases_command == "demo":
         report, samples = build_demo(settings, out, args.count)
@@ -185,12 +182,15 @@ def _cases(settings: Settings, args: argparse.Namespace) -> int:
 
 def _serve(settings: Settings, console: bool) -> int:
     if settings.token and not console:
-        from bot.app import run
+        # Opt in to python-telegram-bot's coming RetryAfter.retry_after as a timedelta (handled in
+        # bot/handlers/common.py), before anything imports telegram.
+        os.environ.setdefault("PTB_TIMEDELTA", "1")
+        from bot.app import run  # noqa: PLC0415 - telegram (~0.3 s) only for the bot, not `health` or `ask`
 
         log.info("starting the Telegram bot (%s mode)", settings.telegram.mode)
         run(settings)
         return 0
-    from bot.console import run_console
+    from bot.console import run_console  # noqa: PLC0415 - the service graph only for the console
 
     asyncio.run(run_console(settings, sys.stdin, sys.stdout))
     return 0
@@ -243,8 +243,6 @@ def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "ask":
         return _ask(settings, args)
     if args.command == "faq" and args.faq_command in {"gaps", "stats"}:
-        from bot.reports.cli import run as report
-
         return report(settings, args)
     if args.command == "faq" and args.faq_command in {"export", "import"}:
         return _faq_sheet(settings, args)
@@ -253,8 +251,6 @@ def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "cases":
         return _cases(settings, args)
     if args.command == "announce":
-        from bot.announce.cli import run as announce
-
         return asyncio.run(announce(settings, args))
     return _serve(settings, console=args.command == "console")
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
-from bot.app import open_services
 from bot.config import Settings
 from bot.conversation import Conversation, User
 from bot.replies import Button, Reply, plain
+from bot.services import Services
 
 CONSOLE_USER = User(id=0, language_code="vi")
 
@@ -60,9 +60,8 @@ def _show(replies: list[Reply], out: TextIO) -> list[Button]:
 
 async def run_console(settings: Settings, stdin: TextIO, out: TextIO) -> None:
     """Read lines until end of input, answering each like the Telegram bot would."""
-    services = await open_services(settings)
-    conversation = services.conversation
-    try:
+    async with Services.running(settings) as services:
+        conversation = services.conversation
         out.write("Bảng điều khiển cục bộ (local console). Gõ câu hỏi; gõ số để bấm nút; Ctrl+D để thoát.\n\n")
         buttons = _show(await conversation.start(CONSOLE_USER), out)
         while True:
@@ -80,5 +79,3 @@ async def run_console(settings: Settings, stdin: TextIO, out: TextIO) -> None:
                 replies = await conversation.text(CONSOLE_USER, line)
             shown = _show(replies, out)
             buttons = shown or buttons
-    finally:
-        await services.state.close()

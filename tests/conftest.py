@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from bot.faq.matcher import Matcher, Thresholds
 from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
+# As `python -m bot` does before it imports telegram (bot/__main__.py), so that in-process tests run
+# python-telegram-bot as the bot does. Nothing above imports telegram.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 @pytest.fixture(scope="session")

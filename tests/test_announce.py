@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.announce.model import Content, Status
-from bot.app import BotApplication
 from bot.config import Settings
+from bot.handlers.context import BotApplication
 from bot.state import StateStore
 from tests.fake_telegram import FakeTelegram, Sent
 from tests.test_telegram import ask, labels, make_settings, started, stopped

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import BotApplication
 from bot.cases.codes import CodeFormat
 from bot.cases.demo import demo_rows
 from bot.cases.glossary import load_glossary
 from bot.cases.importer import import_rows
 from bot.cases.store import CaseStore
+from bot.handlers.context import BotApplication
 from tests.fake_telegram import FakeTelegram, Sent
 from tests.test_telegram import ROOT, ask, labels, make_settings, started, stopped
 

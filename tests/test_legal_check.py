@@ -14,7 +14,6 @@ from textwrap import dedent
 import pytest
 
 from bot.__main__ import main
-from bot.app import open_services
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import Loaded, Rejected, content_files, load_content
 from bot.conversation import User
@@ -22,6 +21,7 @@ from bot.faq.callbacks import LIMIT, longest_for_entry
 from bot.faq.check import CheckRules, check_faq
 from bot.faq.figures import figures
 from bot.faq.loader import load_faq
+from bot.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 30)
@@ -259,7 +259,7 @@ def test_the_shipped_configuration_has_five_placeholders_reported(capsys: pytest
 async def test_start_up_logs_a_warning_per_placeholder(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING)
     settings = load_settings(agency_config(tmp_path, "[Số đường dây nóng — cơ quan cập nhật]"), environ={})
-    services = await open_services(settings)
+    services = await Services.open(settings)
     await services.state.close()
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "agency." in r.getMessage()]
     assert len(warnings) == 1 and warnings[0].startswith("agency.hotline is still a placeholder")
@@ -286,7 +286,7 @@ async def test_the_longest_accepted_id_gives_buttons_telegram_accepts(tmp_path: 
     folder = tmp_path / "faq"
     text = category("Luật THADS 2025").replace("id: muc", f"id: {longest}")
     run(folder, text.replace("id: thu,", f"id: {'c' * 60},"))
-    services = await open_services(load_settings(agency_config(tmp_path, "x", folder), environ={}))
+    services = await Services.open(load_settings(agency_config(tmp_path, "x", folder), environ={}))
     try:
         reply = await services.conversation.answer(User(1), longest)
         topic = await services.conversation.action(User(1), f"c:{'c' * 60}:1")

@@ -9,6 +9,7 @@ import pytest
 from bot.faq.model import Synonyms
 from bot.faq.normalize import Normalizer, fold, syllables, telex_variants
 from bot.faq.syllable import is_syllable
+from bot.replies import split_message
 
 
 @pytest.mark.parametrize(
@@ -60,8 +61,6 @@ def test_longest_phrase_wins() -> None:
 
 
 def test_long_messages_split_at_boundaries() -> None:
-    from bot.replies import split_message
-
     paragraph = "Một câu khá dài về thi hành án. " * 40
     text = "\n\n".join([paragraph] * 6)
     parts = split_message(text)

@@ -13,9 +13,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.app import BotApplication, build_application
+from bot.app import build_application
 from bot.config import Settings, load_settings
 from bot.faq.loader import load_faq
+from bot.handlers.context import BotApplication
 from bot.webhook import open_webhook
 from tests.fake_telegram import TOKEN, FakeTelegram, Fault, Sent
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import BotApplication
+from bot.handlers.context import BotApplication
 from bot.texts.throttle import SLOW_DOWN_VI
 from bot.throttle import Throttle, Verdict
 from tests.fake_telegram import FakeTelegram

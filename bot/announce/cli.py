@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.announce.board import Board
 from bot.announce.model import Content, Status, in_the_past, parse_when, queued
 from bot.config import Settings
+from bot.services import open_state
 from bot.state import StateStore
 
 STATUS_VI = {
@@ -42,7 +43,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     """Do what the arguments ask; exit code 0 on success, 1 on a refused request."""
-    async with await StateStore.open(settings.state.path, settings.state.busy_timeout_seconds) as state:
+    async with await open_state(settings) as state:
         if args.action == "status":
             return await _status(settings, state)
         if args.action == "cancel":

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.app import BotApplication
 from bot.config import Settings
 from bot.handlers import announce, callbacks, commands, errors, jobs, messages, staff, throttle
+from bot.handlers.context import BotApplication
 from bot.throttle import Throttle
 
 

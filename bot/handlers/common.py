@@ -12,8 +12,8 @@ from typing import TypeVar
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.app import BotContext
 from bot.conversation import User
+from bot.handlers.context import BotContext
 from bot.replies import MESSAGE_LIMIT, Reply, split_message
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ from functools import partial
 
 from telegram import Update
 
-from bot.app import BotContext
 from bot.handlers.common import deliver
+from bot.handlers.context import BotContext
 from bot.texts import VI
 
 log = logging.getLogger(__name__)

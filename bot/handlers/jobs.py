@@ -8,8 +8,8 @@ from functools import partial
 
 from telegram.error import Forbidden
 
-from bot.app import BotContext
 from bot.handlers.common import deliver, markup
+from bot.handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.app import BotContext
 from bot.handlers.common import send, user_of
+from bot.handlers.context import BotContext
 
 
 async def question(update: Update, context: BotContext) -> None:

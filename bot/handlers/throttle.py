@@ -13,8 +13,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.app import BotContext
 from bot.handlers.common import deliver
+from bot.handlers.context import BotContext
 from bot.texts.throttle import slow_down
 from bot.throttle import Throttle, Verdict
 

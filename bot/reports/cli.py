@@ -15,7 +15,7 @@ from bot.knowledge import load_knowledge
 from bot.reports.gaps import collect_gaps
 from bot.reports.render import NO_QUESTIONS, gaps_text, stats_text
 from bot.reports.stats import collect_stats
-from bot.state.store import StateStore
+from bot.services import open_state
 
 
 def add_parsers(faq_commands: Any) -> None:
@@ -62,7 +62,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         knowledge = load_knowledge(settings.faq.dir, settings.matching)
 
         async def gaps() -> str:
-            async with await StateStore.open(path, settings.state.busy_timeout_seconds) as state:
+            async with await open_state(settings) as state:
                 report = await collect_gaps(state, knowledge, start, limit)
             return gaps_text(report, knowledge.faq, since, tz)
 
@@ -71,7 +71,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     faq = load_faq(settings.faq.dir)[0]
 
     async def stats() -> str:
-        async with await StateStore.open(path, settings.state.busy_timeout_seconds) as state:
+        async with await open_state(settings) as state:
             return stats_text(await collect_stats(state, faq, start, tz), since, tz)
 
     print(asyncio.run(stats()))
