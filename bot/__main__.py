@@ -156,7 +156,8 @@ def _cases(settings: Settings, args: argparse.Namespace) -> int:
     cases = settings.cases
     statuses = set(load_glossary(cases.glossary)[0])
     try:
-        report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses)
+        report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses,
+                             cases.factor_min_digits)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         print(f"{args.csv}: {exc}", file=sys.stderr)
         return 1

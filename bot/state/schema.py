@@ -96,7 +96,12 @@ _ANNOUNCEMENTS = [
     )""",
 ]
 
-SCHEMA = [*_CORE, *_ANNOUNCEMENTS]
+# Case lookups: failures per case code (all users together) are counted from the audit.
+_CASE_LIMITS = [
+    """CREATE INDEX IF NOT EXISTS lookups_by_code ON lookups (code_key, looked_up_at)""",
+]
+
+SCHEMA = [*_CORE, *_ANNOUNCEMENTS, *_CASE_LIMITS]
 
 
 async def migrate(connection: aiosqlite.Connection) -> None:

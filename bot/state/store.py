@@ -237,3 +237,13 @@ class StateStore:
         votes = await self._db.execute("DELETE FROM feedback WHERE given_at < ?", (stamp,))
         await self._db.commit()
         return questions.rowcount + votes.rowcount
+
+    async def failed_case_lookups(self, code: str, since: dt.datetime) -> int:
+        """Failed lookups of this case code by anyone since `since` (UTC): the per-case limit."""
+        async with self._db.execute(
+            "SELECT count(*) FROM lookups WHERE code_key = ? AND looked_up_at >= ? "
+            "AND outcome IN ('unknown', 'wrong_factor')",
+            (self.code_key(code), since.isoformat(timespec="seconds")),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
