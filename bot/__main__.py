@@ -28,6 +28,7 @@ from bot.faq.matcher import MatchResult, Thresholds
 from bot.faq.model import Faq
 from bot.knowledge import load_knowledge
 from bot.replies import answer_text, plain
+from bot.state.keys import configured_key
 from bot.texts import VI
 
 log = logging.getLogger("bot")
@@ -189,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
+        configured_key()  # STATE_HMAC_KEY(_FILE), when set, must be usable
     except ConfigError as exc:
         print(f"Lỗi cấu hình (configuration error):\n{exc}", file=sys.stderr)
         return 2
