@@ -33,6 +33,7 @@ from bot.knowledge import load_knowledge
 from bot.logs import secrets_of
 from bot.logs import setup as setup_logging
 from bot.replies import answer_text, plain
+from bot.state.keys import configured_key
 from bot.texts import VI
 
 log = logging.getLogger("bot")
@@ -164,7 +165,8 @@ def _cases(settings: Settings, args: argparse.Namespace) -> int:
     cases = settings.cases
     statuses = set(load_glossary(cases.glossary)[0])
     try:
-        report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses)
+        report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses,
+                             cases.factor_min_digits)
     except UnicodeDecodeError:
         print(f"{args.csv}: tệp không phải mã hóa UTF-8; hãy lưu lại bằng Excel dạng 'CSV UTF-8'. "
               "Bản dữ liệu đang dùng không thay đổi.", file=sys.stderr)
@@ -200,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
+        configured_key()  # STATE_HMAC_KEY(_FILE), when set, must be usable
     except ConfigError as exc:
         print(f"Lỗi cấu hình (configuration error):\n{exc}", file=sys.stderr)
         return 2

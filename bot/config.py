@@ -155,6 +155,11 @@ class CasesSettings(_Section):
     recent_events: int = Field(5, ge=1, le=20)
     demo_count: int = Field(1000, ge=10)
     check_seconds: float = Field(60, gt=0)
+    # None: demo data in the local console only; True: also on Telegram (never in production).
+    demo: bool | None = None
+    max_failures_per_case: int = Field(10, ge=1, le=1000)
+    case_cooldown_hours: float = Field(24, gt=0, le=24 * 90)
+    factor_min_digits: int = Field(4, ge=1, le=12)
 
     @model_validator(mode="after")
     def _pattern_compiles(self) -> CasesSettings:

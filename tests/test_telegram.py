@@ -31,7 +31,7 @@ def make_settings(tmp_path: Path, base_url: str, extra: str = "", env: dict[str,
     config.write_text(
         f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n"
         f"cases:\n  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n  database: {tmp_path / 'cases.sqlite3'}\n"
-        f"  demo_count: 200\n  check_seconds: 0.2\n"
+        f"  demo_count: 200\n  demo: true\n  check_seconds: 0.2\n"
         f"telegram:\n  retry_seconds: 30\n{lifted}{extra}",
         encoding="utf-8",
     )
