@@ -23,8 +23,7 @@ def settings() -> Settings:
 @pytest.fixture(scope="session")
 def matcher(settings: Settings) -> Matcher:
     faq, _, _ = load_faq(settings.faq.dir)
-    m = settings.matching
-    return Matcher(faq, Thresholds(**m.model_dump()))
+    return Matcher(faq, Thresholds.from_settings(settings.matching))
 
 
 @pytest.fixture
