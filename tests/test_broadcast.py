@@ -10,9 +10,12 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.state import StateStore
 from tests.fake_telegram import TOKEN, FakeTelegram, Fault
 
+pytestmark = pytest.mark.slow  # real processes, thousands of sends, kill -9
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,21 +15,7 @@ from bot.cases.glossary import load_glossary
 from bot.cases.importer import import_rows
 from bot.cases.store import CaseStore
 from tests.fake_telegram import FakeTelegram, Sent
-from tests.test_telegram import ROOT, ask, labels, make_settings, started, stopped
-
-
-async def polling(telegram: FakeTelegram, tmp_path: Path) -> BotApplication:
-    application = await started(make_settings(tmp_path, telegram.base_url))
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    return application
-
-
-@pytest.fixture
-async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotApplication]:
-    application = await polling(telegram, tmp_path)
-    yield application
-    await stopped(application)
+from tests.helpers import ROOT, ask, labels, make_settings, running, stopped
 
 
 def first_case(tmp_path: Path) -> tuple[str, str, str, str]:
@@ -91,7 +76,7 @@ async def test_odd_codes_get_the_format_explained(telegram: FakeTelegram, bot: B
 
 
 async def test_failures_are_limited_and_survive_a_restart(telegram: FakeTelegram, tmp_path: Path) -> None:
-    application = await polling(telegram, tmp_path)
+    application = await running(make_settings(tmp_path, telegram.base_url))
     try:
         for number in range(5):
             await ask(telegram, 54, f"/tracuu QN-2099-{number:06d}")
@@ -99,7 +84,7 @@ async def test_failures_are_limited_and_survive_a_restart(telegram: FakeTelegram
         assert (await ask(telegram, 54, "/tracuu")).text.startswith("Bạn đã tra cứu sai nhiều lần")
     finally:
         await stopped(application)
-    application = await polling(telegram, tmp_path)  # a restart: the same state database
+    application = await running(make_settings(tmp_path, telegram.base_url))  # a restart: the same state database
     try:
         assert (await ask(telegram, 54, "/tracuu")).text.startswith("Bạn đã tra cứu sai nhiều lần")
         assert (await ask(telegram, 55, "/tracuu")).text.startswith("Vui lòng gõ")

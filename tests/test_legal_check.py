@@ -207,6 +207,7 @@ def test_the_live_reload_checks_the_list(tmp_path: Path) -> None:
     assert [p.line for p in refused.errors if p.file.endswith("van-ban.yaml")] == [3]
 
 
+@pytest.mark.slow  # `faq check` as a real process
 def test_a_copy_of_the_shipped_faq_citing_decree_62_2015_unmarked_fails(tmp_path: Path) -> None:
     folder = tmp_path / "faq"
     shutil.copytree(ROOT / "faq", folder)

@@ -9,9 +9,12 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.faq.loader import load_faq
 from tests.fake_telegram import TOKEN, FakeTelegram
 
+pytestmark = pytest.mark.slow  # the bot as a real process
 ROOT = Path(__file__).resolve().parent.parent
 
 

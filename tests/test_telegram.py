@@ -7,76 +7,15 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from bot.app import BotApplication, build_application
-from bot.config import Settings, load_settings
+from bot.app import BotApplication
 from bot.faq.loader import load_faq
-from tests.fake_telegram import TOKEN, FakeTelegram, Fault, Sent
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def make_settings(tmp_path: Path, base_url: str, extra: str = "", env: dict[str, str] | None = None) -> Settings:
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n"
-        f"cases:\n  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n  database: {tmp_path / 'cases.sqlite3'}\n"
-        f"  demo_count: 200\n  check_seconds: 0.2\n"
-        f"telegram:\n  retry_seconds: 30\n{extra}",
-        encoding="utf-8",
-    )
-    environ = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base_url, **(env or {})}
-    return load_settings(config, environ=environ)
-
-
-async def started(settings: Settings) -> BotApplication:
-    application = build_application(settings)
-    await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
-    await application.start()
-    return application
-
-
-async def stopped(application: BotApplication) -> None:
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
-    await application.stop()
-    assert application.post_stop is not None and application.post_shutdown is not None
-    await application.post_stop(application)
-    await application.post_shutdown(application)
-    await application.shutdown()
-
-
-@pytest.fixture
-async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotApplication]:
-    application = await started(make_settings(tmp_path, telegram.base_url))
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    yield application
-    await stopped(application)
-
-
-async def ask(telegram: FakeTelegram, user: int, text: str, language: str = "vi") -> Sent:
-    before = len(telegram.sent_to(user))
-    await telegram.send_text(user, text, language)
-    return (await telegram.wait_for(user, before + 1))[-1]
-
-
-async def press(telegram: FakeTelegram, user: int, message: Sent, label_part: str) -> None:
-    data = next(data for label, data in message.buttons() if label_part in label)
-    edits = message.edits
-    await telegram.press(user, message, data)
-    await telegram.wait_until(lambda: message.edits > edits)
-
-
-def labels(message: Sent) -> list[str]:
-    return [label for label, _ in message.buttons()]
+from tests.fake_telegram import FakeTelegram, Fault
+from tests.helpers import ROOT, ask, labels, make_settings, press, started, stopped
 
 
 async def test_start_shows_welcome_menu_and_registers_commands(telegram: FakeTelegram, bot: BotApplication) -> None:
