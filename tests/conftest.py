@@ -10,11 +10,15 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotApplication
+from bot.cases.service import build_demo
+from bot.cases.store import CaseStore
 from bot.config import Settings, load_settings
 from bot.faq.loader import load_faq
 from bot.faq.matcher import Matcher, Thresholds
+from bot.faq.model import Faq
+from bot.knowledge import Knowledge
 from tests.fake_telegram import FakeTelegram
-from tests.helpers import OFFICIALS, make_settings, running, stopped
+from tests.helpers import OFFICIALS, Core, make_settings, open_core, running, stopped
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,9 +29,36 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def matcher(settings: Settings) -> Matcher:
+def shipped_faq(settings: Settings) -> Faq:
     faq, _, _ = load_faq(settings.faq.dir)
-    return Matcher(faq, Thresholds.from_settings(settings.matching))
+    return faq
+
+
+@pytest.fixture(scope="session")
+def matcher(settings: Settings, shipped_faq: Faq) -> Matcher:
+    return Matcher(shipped_faq, Thresholds.from_settings(settings.matching))
+
+
+@pytest.fixture(scope="session")
+def shipped_knowledge(shipped_faq: Faq, matcher: Matcher) -> Knowledge:
+    """The shipped FAQ and its matcher (immutable: shared by every test)."""
+    return Knowledge(shipped_faq, matcher)
+
+
+@pytest.fixture(scope="session")
+def demo_cases(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
+    """A read-only snapshot of 200 synthetic cases (shared: nothing writes to it)."""
+    path = tmp_path_factory.mktemp("cases") / "cases.sqlite3"
+    build_demo(settings, path, 200)
+    return CaseStore(path, settings.cases.recent_events)
+
+
+@pytest.fixture
+async def core(settings: Settings, shipped_knowledge: Knowledge, demo_cases: CaseStore,
+               tmp_path: Path) -> AsyncIterator[Core]:
+    """Conversation, Board and Desk on the shipped FAQ and a fresh state database, in process."""
+    async with open_core(settings, shipped_knowledge, demo_cases, tmp_path / "state.sqlite3") as built:
+        yield built
 
 
 @pytest.fixture

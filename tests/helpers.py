@@ -6,13 +6,22 @@ here, never from each other (tests/test_suite_layout.py checks it)."""
 from __future__ import annotations
 
 import csv
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.announce.board import Board
+from bot.announce.desk import Desk
 from bot.app import BotApplication, build_application
 from bot.cases.codes import CodeFormat
 from bot.cases.glossary import load_glossary
 from bot.cases.importer import COLUMNS
-from bot.config import Settings, load_settings
+from bot.cases.store import CaseStore
+from bot.config import Official, Settings, load_settings
+from bot.conversation import Conversation
+from bot.knowledge import Knowledge
+from bot.lookup import CaseLookup
 from bot.state import StateStore
 from tests.fake_telegram import TOKEN, FakeTelegram, Sent
 
@@ -101,6 +110,40 @@ async def subscribe(settings: Settings, chats: range, topic: str = "tiep-dan") -
     async with await StateStore.open(settings.state.path) as state:
         for chat in chats:
             await state.announcements.subscribe(chat, [topic])
+
+
+# -- the Telegram-free core, in process ---------------------------------------------------------
+
+
+@dataclass
+class Core:
+    """What the Telegram handlers and the console drive, on a real state database: no HTTP."""
+
+    state: StateStore
+    path: Path  # of the state database
+    conversation: Conversation
+    board: Board
+    desk: Desk
+    woken: list[None] = field(default_factory=list)  # one item each time the desk woke the sender
+
+
+@asynccontextmanager
+async def open_core(settings: Settings, knowledge: Knowledge, cases: CaseStore,
+                    state_path: Path) -> AsyncIterator[Core]:
+    """The core as the bot builds it (bot.app.open_services), with helpers.AUTHOR and
+    helpers.APPROVER as officials and the sender replaced by a record of wake-ups."""
+    officials = (Official(id=AUTHOR, name="Phòng Nghiệp vụ"),
+                 Official(id=APPROVER, name="Lãnh đạo", roles=("author", "approver")))
+    announcements = settings.announcements.model_copy(update={"officials": officials})
+    async with await StateStore.open(state_path) as state:
+        glossary = load_glossary(settings.cases.glossary)[0]
+        lookup = CaseLookup(cases, dict(glossary), settings.cases, state, settings.agency.hotline)
+        board = Board(state.announcements, announcements, settings.agency)
+        woken: list[None] = []
+        desk = Desk(state.announcements, board, announcements, user_key=state.user_key,
+                    wake=lambda: woken.append(None), stop=state.announcements.cancel)
+        conversation = Conversation(knowledge, state, settings.agency, lookup, board)
+        yield Core(state, state_path, conversation, board, desk, woken)
 
 
 # -- case exports ---------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from bot.cases.glossary import load_glossary
 from bot.cases.importer import import_rows
 from bot.cases.store import CaseStore
 from tests.fake_telegram import FakeTelegram, Sent
-from tests.helpers import ROOT, ask, labels, make_settings, running, stopped
+from tests.helpers import ROOT, ask, labels, make_settings, press, running, stopped
 
 
 def first_case(tmp_path: Path) -> tuple[str, str, str, str]:
@@ -121,9 +120,12 @@ async def test_follow_a_case_and_get_told_of_changes(
     notice = (await telegram.wait_for(56, before + 2))[-1]
     assert notice.text.startswith(f"🔔 Hồ sơ <b>{code}</b> có cập nhật (27/11/2026): <b>Đã thi hành xong</b>")
     assert labels(notice) == ["🔕 Thôi theo dõi"]
+    await ask(telegram, 57, f"/tracuu {code}")  # a second follower shows when the next check has run
+    await press(telegram, 57, await ask(telegram, 57, factor), "Theo dõi")
     stopped_following = await ask(telegram, 56, "/huytheodoi")
     assert stopped_following.text == "Đã thôi theo dõi 1 hồ sơ."
-    count = len(telegram.sent_to(56))
+    count, others = len(telegram.sent_to(56)), len(telegram.sent_to(57))
     reexport(tmp_path, code, "dinh-chi")
-    await asyncio.sleep(1.0)
-    assert len(telegram.sent_to(56)) == count  # no more notices
+    change = (await telegram.wait_for(57, others + 1))[-1]
+    assert change.text.startswith(f"🔔 Hồ sơ <b>{code}</b> có cập nhật")
+    assert len(telegram.sent_to(56)) == count  # no more notices for the one who stopped
