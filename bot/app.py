@@ -21,6 +21,7 @@ from bot.announce.board import Board
 from bot.announce.desk import Desk
 from bot.announce.sender import Broadcaster
 from bot.cases.service import open_case_store
+from bot.commands import MENU
 from bot.config import Settings
 from bot.content import Content, Loaded, Rejected
 from bot.conversation import Conversation
@@ -30,7 +31,6 @@ from bot.ratelimit import PriorityLimiter
 from bot.readiness import warn_placeholders
 from bot.reload import Reloader
 from bot.state import StateStore
-from bot.texts import EN, VI
 
 log = logging.getLogger(__name__)
 
@@ -140,9 +140,9 @@ def build_application(settings: Settings) -> BotApplication:
         application.bot_data.services = services = await open_services(settings)
         await start_broadcaster(application, services)
         start_watching(application, services)
-        for language, texts in (("vi", VI), ("en", EN)):
-            commands = [BotCommand(name, description) for name, description in texts.commands]
-            await application.bot.set_my_commands(commands, language_code=None if language == "vi" else language)
+        for english in (False, True):  # the menu of citizens' commands, read from bot/commands.py
+            menu = [BotCommand(command.name, command.description(english)) for command in MENU]
+            await application.bot.set_my_commands(menu, language_code="en" if english else None)
         log.info("bot ready: %d FAQ entries", len(application.bot_data.services.conversation.knowledge.faq.entries))
 
     async def post_stop(application: BotApplication) -> None:

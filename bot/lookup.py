@@ -17,13 +17,14 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from bot.actions import LookupAction
 from bot.cases.codes import CodeFormat
 from bot.cases.glossary import Status
 from bot.cases.store import CaseRecord, CaseStore, CaseStoreError
 from bot.config import CasesSettings
 from bot.replies import Button, Reply
 from bot.state import StateStore
-from bot.texts import CASE_EN, CASE_VI, CaseTexts
+from bot.texts.case import CASE_EN, CASE_VI, CaseTexts
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class CaseLookup:
         return CASE_EN if english else CASE_VI
 
     def _cancel_button(self, texts: CaseTexts) -> tuple[tuple[Button, ...], ...]:
-        return ((Button(texts.cancel, "k:cancel"),),)
+        return ((Button(texts.cancel, LookupAction.CANCEL),),)
 
     async def _limited(self, user_id: int) -> bool:
         since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
@@ -178,7 +179,7 @@ class CaseLookup:
         self._verified.pop(user_id, None)
         self._verified[user_id] = (code, time.monotonic())
         answer = self.answer(record, english)
-        return [Reply(answer.text, ((Button(texts.follow, "w:"),),))]
+        return [Reply(answer.text, ((Button(texts.follow, LookupAction.FOLLOW),),))]
 
     async def follow(self, user_id: int, english: bool) -> list[Reply]:
         """Subscribe the user to the case they last looked up successfully (never another)."""
@@ -215,7 +216,7 @@ class CaseLookup:
             latest = record.events[0].description if record.events else ""
             text = texts.changed.format(code=html.escape(code), date=record.updated_on.strftime("%d/%m/%Y"),
                                         status=html.escape(title), event=html.escape(latest))
-            reply = Reply(text, ((Button(texts.unfollow, f"u:{code}"),),))
+            reply = Reply(text, ((Button(texts.unfollow, LookupAction.unfollow(code)),),))
             notices.append(Notice(chat_id, code, signature(record), reply))
         return notices
 

@@ -11,9 +11,10 @@ from textwrap import dedent
 
 import pytest
 
+from bot.actions import FaqAction
 from bot.config import MatchingSettings
 from bot.conversation import Conversation, User
-from bot.faq.callbacks import PAGE_SIZE, category_page, feedback, pages, show_entry
+from bot.faq.callbacks import PAGE_SIZE, pages
 from bot.knowledge import Knowledge, load_knowledge
 from bot.replies import Reply
 from bot.texts import EN, VI
@@ -57,10 +58,10 @@ async def test_a_question_gets_an_answer_a_suggestion_or_an_honest_none(
     if kind == "answer":
         assert entry_id is not None
         assert reply.text.startswith(f"<b>{html.escape(entries[entry_id].question)}</b>\n\n")
-        assert feedback(entry_id, True) in datas(reply) and feedback(entry_id, False) in datas(reply)
+        assert FaqAction.vote(entry_id, True) in datas(reply) and FaqAction.vote(entry_id, False) in datas(reply)
     elif kind == "suggest":
         assert reply.text == VI.did_you_mean
-        assert show_entry(str(entry_id)) in datas(reply) and datas(reply)[-1] == "n:"
+        assert FaqAction.show(str(entry_id)) in datas(reply) and datas(reply)[-1] == "n:"
     elif kind == "none":
         assert reply.text.startswith("Xin lỗi, tôi chưa có câu trả lời cho câu hỏi này.")
         assert "[Số đường dây nóng — cơ quan cập nhật]" in reply.text  # the configured placeholder
@@ -86,7 +87,8 @@ async def test_english_client_gets_the_english_answer_and_can_switch(core: Core)
     assert EN.helpful in labels(reply)
     [switched] = await core.conversation.set_language(ENGLISH, "vi")
     assert switched.text == VI.language_set
-    again = Conversation(core.conversation.knowledge, core.state, core.conversation.agency)  # a restart
+    again = Conversation(core.conversation.knowledge, core.state, core.conversation.agency, core.conversation.lookup,
+                         core.board)  # a restart
     assert await again.language(ENGLISH) == "vi"  # stored, not only remembered in memory
 
 
@@ -119,7 +121,7 @@ def small_faq(tmp_path: Path) -> Knowledge:
 async def test_an_answer_without_english_says_so_to_an_english_client(
     core: Core, small_faq: Knowledge, entry_id: str, note: bool
 ) -> None:
-    conversation = Conversation(small_faq, core.state, core.conversation.agency)
+    conversation = Conversation(small_faq, core.state, core.conversation.agency, core.conversation.lookup, core.board)
     reply = await conversation.answer(ENGLISH, entry_id)
     entry = small_faq.faq.entries[entry_id]
     assert (EN.no_english in reply.text) is note
@@ -129,11 +131,11 @@ async def test_an_answer_without_english_says_so_to_an_english_client(
 
 
 async def test_feedback_counts_once_per_citizen_and_removes_the_buttons(core: Core) -> None:
-    [first] = await core.conversation.action(CITIZEN, feedback("tra-gop", True))
+    [first] = await core.conversation.action(CITIZEN, FaqAction.vote("tra-gop", True))
     assert first.notice == VI.thanks_feedback and first.edit
-    assert feedback("tra-gop", True) not in datas(first) and feedback("tra-gop", False) not in datas(first)
-    await core.conversation.action(CITIZEN, feedback("tra-gop", True))  # a replayed press
-    await core.conversation.action(User(5003), feedback("tra-gop", False))  # another citizen
+    assert FaqAction.vote("tra-gop", True) not in datas(first) and FaqAction.vote("tra-gop", False) not in datas(first)
+    await core.conversation.action(CITIZEN, FaqAction.vote("tra-gop", True))  # a replayed press
+    await core.conversation.action(User(5003), FaqAction.vote("tra-gop", False))  # another citizen
     assert sorted(stored(core, "feedback", "entry_id, helpful")) == [("tra-gop", 0), ("tra-gop", 1)]
 
 
@@ -151,8 +153,8 @@ async def test_topic_pages_are_clamped_and_forged_numbers_read_as_the_first(core
         [reply] = await core.conversation.action(CITIZEN, f"c:{category.id}:{page}")
         assert f"(trang {shown}/{last})" in reply.text, page
         assert [data for data in datas(reply) if data.startswith("e:")] == [
-            show_entry(e) for e in category.entry_ids[(shown - 1) * PAGE_SIZE : shown * PAGE_SIZE]]
-        assert (category_page(category.id, shown + 1) in datas(reply)) is (shown < last)
+            FaqAction.show(e) for e in category.entry_ids[(shown - 1) * PAGE_SIZE : shown * PAGE_SIZE]]
+        assert (FaqAction.topic(category.id, shown + 1) in datas(reply)) is (shown < last)
 
 
 @pytest.mark.parametrize(("item", "starts"), [("browse", VI.topics), ("contact", VI.contact.split("{")[0]),

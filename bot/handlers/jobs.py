@@ -17,8 +17,6 @@ log = logging.getLogger(__name__)
 async def notify_case_changes(context: BotContext) -> None:
     """Send followers the changes found in the current case export."""
     lookup = context.services.conversation.lookup
-    if lookup is None:
-        return
     retry = context.services.settings.telegram.retry_seconds
     for notice in await lookup.changes():
         reply = notice.reply
