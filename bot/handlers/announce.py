@@ -1,5 +1,5 @@
-"""Announcements in Telegram: citizens' subscription commands, officials' compose flow, and the
-transport the broadcaster sends through."""
+"""Announcements in Telegram: officials' compose flow and buttons, /huy, and the transport the
+broadcaster sends through (citizens' subscription commands run on the Conversation, bot/commands.py)."""
 
 from __future__ import annotations
 
@@ -76,21 +76,6 @@ async def ask_approval(bot: Bot, desk: Desk, retry: float, item: Announcement) -
         except TelegramError as exc:  # never opened the bot, blocked it, network: ask the others
             log.warning("an approver could not be asked (%s)", type(exc).__name__)
     return reached
-
-
-async def subscribe(update: Update, context: BotContext) -> None:
-    """/dangky: choose topics."""
-    await send(update, context, await context.services.conversation.announcements(user_of(update), "subscribe"))
-
-
-async def unsubscribe(update: Update, context: BotContext) -> None:
-    """/huydangky: stop all announcements."""
-    await send(update, context, await context.services.conversation.announcements(user_of(update), "unsubscribe"))
-
-
-async def archive(update: Update, context: BotContext) -> None:
-    """/thongbao: published announcements."""
-    await send(update, context, await context.services.conversation.announcements(user_of(update), "archive"))
 
 
 async def compose(update: Update, context: BotContext) -> None:
