@@ -139,7 +139,7 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _faq_sheet(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.faq.sheet_import import export_command, import_command
+    from bot.faq.sheet_cli import export_command, import_command
 
     folder = args.dir or settings.faq.dir
     if args.faq_command == "export":
