@@ -31,8 +31,8 @@ def _number(text: str) -> int | None:
 class MenuAction:
     """A main-menu button (m:<item>) or a language button (l:<vi|en>)."""
 
-    PREFIXES: ClassVar = ("m", "l")
-    ITEMS: ClassVar = frozenset({"ask", "browse", "case", "news", "contact", "lang", "home"})
+    PREFIXES: ClassVar[tuple[str, ...]] = ("m", "l")
+    ITEMS: ClassVar[frozenset[str]] = frozenset({"ask", "browse", "case", "news", "contact", "lang", "home"})
     item: str  # one of ITEMS, or "vi"/"en" for a language button
 
     @staticmethod
@@ -51,16 +51,12 @@ class MenuAction:
             return cls(rest)
         return None
 
-    @property
-    def is_language(self) -> bool:
-        return self.item in {"vi", "en"}
-
 
 @dataclass(frozen=True)
 class FaqAction:
     """Show an answer, vote on it, page through a topic, or "none of these"."""
 
-    PREFIXES: ClassVar = ("e", "f", "c", "n")
+    PREFIXES: ClassVar[tuple[str, ...]] = ("e", "f", "c", "n")
     verb: Literal["show", "vote", "topic", "none"]
     key: str = ""  # the entry id (show, vote) or the category id (topic)
     number: int = 0  # 1/0 for a vote, the page of a topic
@@ -77,7 +73,7 @@ class FaqAction:
     def topic(category_id: str, page: int) -> str:
         return f"c:{category_id}:{page}"
 
-    NONE: ClassVar = "n:"
+    NONE: ClassVar[str] = "n:"
 
     @classmethod
     def parse(cls, prefix: str, rest: str) -> FaqAction | None:
@@ -99,12 +95,12 @@ class FaqAction:
 class LookupAction:
     """Stop a pending lookup, follow the case just shown, or stop following (one case or all)."""
 
-    PREFIXES: ClassVar = ("k", "w", "u")
+    PREFIXES: ClassVar[tuple[str, ...]] = ("k", "w", "u")
     verb: Literal["cancel", "follow", "unfollow"]
     code: str | None = None  # the case to stop following; None: every case
 
-    CANCEL: ClassVar = "k:cancel"
-    FOLLOW: ClassVar = "w:"
+    CANCEL: ClassVar[str] = "k:cancel"
+    FOLLOW: ClassVar[str] = "w:"
 
     @staticmethod
     def unfollow(code: str) -> str:
@@ -122,14 +118,14 @@ class LookupAction:
 class BoardAction:
     """A subscription switch (s:...) or a page of the announcement archive (t:<page>)."""
 
-    PREFIXES: ClassVar = ("s", "t")
+    PREFIXES: ClassVar[tuple[str, ...]] = ("s", "t")
     verb: Literal["choices", "all", "done", "on", "off", "archive"]
     topic: str = ""
     page: int = 1
 
-    CHOICES: ClassVar = "s:"
-    ALL: ClassVar = "s:*"
-    DONE: ClassVar = "s:."
+    CHOICES: ClassVar[str] = "s:"
+    ALL: ClassVar[str] = "s:*"
+    DONE: ClassVar[str] = "s:."
 
     @staticmethod
     def switch(topic: str, on: bool) -> str:
@@ -159,8 +155,8 @@ class DeskAction:
     """An official's button. A malformed one is still a DeskAction (with no id), so that the desk
     checks who pressed it first and records a refusal."""
 
-    PREFIXES: ClassVar = ("a",)
-    VERBS: ClassVar = frozenset("tshxync")  # topic, send, schedule, discard, yes, no, cancel
+    PREFIXES: ClassVar[tuple[str, ...]] = ("a",)
+    VERBS: ClassVar[frozenset[str]] = frozenset("tshxync")  # topic, send, schedule, discard, yes, no, cancel
     verb: str  # as pressed: only compared with VERBS, recorded escaped when refused
     announcement: int | None  # None: missing, forged or too large
     topic: str = ""
@@ -173,12 +169,11 @@ class DeskAction:
     def parse(cls, prefix: str, rest: str) -> DeskAction | None:
         if prefix != "a":
             return None
-        parts = rest.split(":")
-        number = _number(parts[1]) if len(parts) > 1 else None
-        topic = parts[2] if len(parts) == 3 and parts[0] == "t" else ""  # a:t:<id>:<topic>
-        if parts[0] == "t" and not topic:
-            number = None
-        return cls(parts[0], number if parts[0] in cls.VERBS else None, topic)
+        verb, _, tail = rest.partition(":")
+        number, _, topic = tail.partition(":")
+        if verb not in cls.VERBS or (verb == "t") != bool(topic):  # only a:t:<id>:<topic> has a topic
+            return cls(verb, None)
+        return cls(verb, _number(number), topic)
 
 
 Action = MenuAction | FaqAction | LookupAction | BoardAction | DeskAction
