@@ -13,7 +13,7 @@ from bot.actions import BoardAction, FaqAction, LookupAction, MenuAction, parse
 from bot.announce.board import Board
 from bot.config import AgencySettings
 from bot.dialogue import User
-from bot.dialogue.faq import QUESTION_LIMIT, FaqDialogue
+from bot.dialogue.faq import FaqDialogue
 from bot.dialogue.menu import Menu
 from bot.dialogue.preferences import Preferences
 from bot.knowledge import Knowledge
@@ -21,7 +21,7 @@ from bot.lookup import CaseLookup
 from bot.replies import Reply
 from bot.state import StateStore
 
-__all__ = ["QUESTION_LIMIT", "Conversation", "User"]
+__all__ = ["Conversation", "User"]  # User lives in bot.dialogue; imported from here by the adapters
 
 
 class Conversation:
