@@ -43,6 +43,7 @@ from bot.readiness import placeholder_problems
 from bot.replies import answer_text, plain
 from bot.reports.cli import add_parsers as add_reports
 from bot.reports.cli import run as report
+from bot.state.keys import configured_key
 from bot.texts import VI
 
 log = logging.getLogger("bot")
@@ -126,7 +127,7 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _check(settings: Settings, args: argparse.Namespace) -> int:
-    thresholds = Thresholds(**settings.matching.model_dump())
+    thresholds = Thresholds.from_settings(settings.matching)
     problems = check_faq(args.dir or settings.faq.dir, CheckRules.from_settings(settings.faq), thresholds=thresholds)
     if args.dir is None:  # the configured content: the case status glossary too
         problems += load_glossary(settings.cases.glossary)[1]
@@ -140,12 +141,12 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _faq_sheet(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.faq.sheet_import import export_command, import_command  # noqa: PLC0415 - openpyxl: ~0.2 s at start
+    from bot.faq.sheet_cli import export_command, import_command  # noqa: PLC0415 - openpyxl: ~0.1 s at start
 
     folder = args.dir or settings.faq.dir
     if args.faq_command == "export":
         return export_command(folder, args.xlsx or args.csv, "xlsx" if args.xlsx else "csv")
-    rules, thresholds = CheckRules.from_settings(settings.faq), Thresholds(**settings.matching.model_dump())
+    rules, thresholds = CheckRules.from_settings(settings.faq), Thresholds.from_settings(settings.matching)
     return import_command(args.file, folder, lambda d: check_faq(d, rules, thresholds=thresholds), dry_run=args.dry_run)
 
 
@@ -161,7 +162,8 @@ def _cases(settings: Settings, args: argparse.Namespace) -> int:
     cases = settings.cases
     statuses = set(load_glossary(cases.glossary)[0])
     try:
-        report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses)
+        report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses,
+                             cases.factor_min_digits)
     except UnicodeDecodeError:
         print(f"{args.csv}: tệp không phải mã hóa UTF-8; hãy lưu lại bằng Excel dạng 'CSV UTF-8'. "
               "Bản dữ liệu đang dùng không thay đổi.", file=sys.stderr)
@@ -183,7 +185,7 @@ def _cases(settings: Settings, args: argparse.Namespace) -> int:
 def _serve(settings: Settings, console: bool) -> int:
     if settings.token and not console:
         # Opt in to python-telegram-bot's coming RetryAfter.retry_after as a timedelta (handled in
-        # bot/handlers/common.py), before anything imports telegram.
+        # bot/handlers/common.py); PTB reads the variable whenever a RetryAfter's wait is read.
         os.environ.setdefault("PTB_TIMEDELTA", "1")
         from bot.app import run  # noqa: PLC0415 - telegram (~0.3 s) only for the bot, not `health` or `ask`
 
@@ -200,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
+        configured_key()  # STATE_HMAC_KEY(_FILE), when set, must be usable
     except ConfigError as exc:
         print(f"Lỗi cấu hình (configuration error):\n{exc}", file=sys.stderr)
         return 2

@@ -12,6 +12,7 @@ import logging
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.ext import Application, ContextTypes, Defaults
 
+from bot.commands import MENU
 from bot.config import Settings
 from bot.handlers import register
 from bot.handlers.context import BotApplication, BotContext, BotData
@@ -19,7 +20,6 @@ from bot.handlers.outbound import TelegramOutlet
 from bot.http import AiohttpRequest
 from bot.ratelimit import PriorityLimiter
 from bot.services import Services
-from bot.texts import EN, VI
 from bot.webhook import serve_webhook
 
 log = logging.getLogger(__name__)
@@ -30,9 +30,10 @@ POLL_TIMEOUT = 5.0  # the getUpdates request's read timeout, in seconds
 
 
 async def _set_commands(application: BotApplication) -> None:
-    for language, texts in (("vi", VI), ("en", EN)):
-        commands = [BotCommand(name, description) for name, description in texts.commands]
-        await application.bot.set_my_commands(commands, language_code=None if language == "vi" else language)
+    """The menu of citizens' commands, read from bot/commands.py."""
+    for english in (False, True):
+        menu = [BotCommand(command.name, command.description(english)) for command in MENU]
+        await application.bot.set_my_commands(menu, language_code="en" if english else None)
 
 
 def build_application(settings: Settings) -> BotApplication:

@@ -110,3 +110,8 @@ def test_exact_phrasing_is_answered_even_when_neighbours_are_close(matcher: Matc
     result = matcher.match("Thời hạn tự nguyện thi hành án là bao lâu?")
     assert result.outcome == "answer"
     assert result.entry_id == "thoi-han-tu-nguyen"
+
+
+def test_zero_width_characters_do_not_lower_the_score(matcher: Matcher) -> None:
+    plain = matcher.match("co duoc tra gop khong")
+    assert matcher.match("co duoc tr\u200ba g\u200cop khong") == plain

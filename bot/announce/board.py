@@ -1,9 +1,7 @@
 """The citizens' side of announcements: subscribing to topics, the archive, and the message
 every recipient gets. Free of Telegram.
 
-Button actions (callback data):
-    s:+:<topic> / s:-:<topic>   turn a topic on / off      s:*   all on      s:.   done
-    t:<page>                    a page of the archive
+Its buttons' callback data is declared in bot/actions.py (BoardAction).
 """
 
 from __future__ import annotations
@@ -11,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-import re
 from zoneinfo import ZoneInfo
 
+from bot.actions import BoardAction
 from bot.announce.model import Announcement, Content, render
 from bot.config import AgencySettings, AnnouncementSettings
 from bot.faq.model import fill_placeholders
@@ -67,7 +65,8 @@ class Board:
     def menu(self, english: bool) -> list[Reply]:
         """The main menu's "Announcements" button."""
         texts = self._texts(english)
-        buttons = ((Button(texts.subscribe_button, "s:"),), (Button(texts.archive_button, "t:1"),))
+        buttons = ((Button(texts.subscribe_button, BoardAction.CHOICES),),
+                   (Button(texts.archive_button, BoardAction.archive(1)),))
         return [Reply(texts.menu.format(agency=html.escape(self.agency.name)), buttons, edit=True)]
 
     async def choices(self, chat_id: int, english: bool, edit: bool = False, notice: str | None = None) -> list[Reply]:
@@ -79,38 +78,35 @@ class Board:
             title = self.topic_title(topic.id, english)
             on = topic.id in chosen
             rows.append((Button((texts.on if on else texts.off).format(topic=title),
-                                f"s:{'-' if on else '+'}:{topic.id}"),))
-        rows.append((Button(texts.all_topics, "s:*"), Button(texts.done, "s:.")))
+                                BoardAction.switch(topic.id, not on)),))
+        rows.append((Button(texts.all_topics, BoardAction.ALL), Button(texts.done, BoardAction.DONE)))
         consent = texts.consent.format(agency=html.escape(self.agency.name))
         return [Reply(texts.choose.format(consent=consent), tuple(rows), edit=edit, notice=notice)]
 
-    async def action(self, chat_id: int, english: bool, data: str) -> list[Reply]:
+    async def press(self, chat_id: int, english: bool, action: BoardAction) -> list[Reply]:
         """A subscription or archive button."""
         texts = self._texts(english)
-        kind, _, rest = data.partition(":")
         known = {topic.id for topic in self.settings.topics}
-        if kind == "t":
-            # Forged data: only ASCII digits of a sane length are a page (int("²") raises).
-            return await self.archive(english, int(rest) if re.fullmatch(r"[0-9]{1,6}", rest) else 1, edit=True)
-        if rest == "":
+        if action.verb == "archive":
+            return await self.archive(english, action.page, edit=True)
+        if action.verb == "choices":
             return await self.choices(chat_id, english, edit=True)
-        if rest == "*":
+        if action.verb == "all":
             await self.store.subscribe(chat_id, sorted(known))
             return await self.choices(chat_id, english, edit=True, notice=texts.subscribed.format(topic="✔"))
-        if rest == ".":
+        if action.verb == "done":
             chosen = await self.store.topics_of(chat_id) & known
             if not chosen:
                 return [Reply(texts.none_subscribed, edit=True)]
             titles = ", ".join(self.topic_title(t, english) for t in sorted(chosen))
             return [Reply(texts.subscribed.format(topic=html.escape(titles)) + "\n" + texts.stop_hint, edit=True)]
-        sign, _, topic = rest.partition(":")
-        if topic not in known or sign not in {"+", "-"}:
+        if action.topic not in known:
             return [Reply("", notice=texts.done)]
-        title = self.topic_title(topic, english)
-        if sign == "+":
-            await self.store.subscribe(chat_id, [topic])
+        title = self.topic_title(action.topic, english)
+        if action.verb == "on":
+            await self.store.subscribe(chat_id, [action.topic])
             return await self.choices(chat_id, english, edit=True, notice=texts.subscribed.format(topic=title))
-        await self.store.unsubscribe(chat_id, topic)
+        await self.store.unsubscribe(chat_id, action.topic)
         return await self.choices(chat_id, english, edit=True, notice=texts.unsubscribed.format(topic=title))
 
     async def unsubscribe(self, chat_id: int, english: bool) -> list[Reply]:
@@ -140,7 +136,7 @@ class Board:
                                                    text=shown))
         paging = []
         if page > 1:
-            paging.append(Button(texts.newer, f"t:{page - 1}"))
+            paging.append(Button(texts.newer, BoardAction.archive(page - 1)))
         if page < pages:
-            paging.append(Button(texts.older, f"t:{page + 1}"))
+            paging.append(Button(texts.older, BoardAction.archive(page + 1)))
         return [Reply("\n\n".join(parts), (tuple(paging),) if paging else (), edit=edit)]

@@ -1,10 +1,8 @@
 """The officials' side of announcements: compose, preview, send now / schedule / cancel, approve,
 stop a running broadcast, and the progress report. Free of Telegram.
 
-Button actions (callback data), all checked against the configured officials:
-    a:t:<id>:<topic>  pick the topic     a:s:<id>  send now     a:h:<id>  schedule
-    a:x:<id>          discard / cancel   a:y:<id>  approve      a:n:<id>  reject
-    a:c:<id>          stop sending
+Its buttons' callback data is declared in bot/actions.py (DeskAction); every press is checked
+against the configured officials before anything else.
 """
 
 from __future__ import annotations
@@ -12,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-import re
 from collections.abc import Awaitable, Callable
 
+from bot.actions import DeskAction, parse
 from bot.announce.board import Board
 from bot.announce.model import Announcement, Content, Status, in_the_past, parse_when, queued
 from bot.config import AnnouncementSettings, Official
@@ -88,27 +86,26 @@ class Desk:
         name = self.officials[user_id].name or str(user_id)
         announcement_id = await self.store.create(first, content, user_id, name, status=Status.DRAFT)
         del self._waiting[user_id]
-        rows = tuple((Button(self.board.topic_title(t.id), f"a:t:{announcement_id}:{t.id}"),)
+        rows = tuple((Button(self.board.topic_title(t.id), DeskAction.build("t", announcement_id, t.id)),)
                      for t in self.settings.topics)
-        return [Reply(DESK.pick_topic, (*rows, (Button(DESK.discard, f"a:x:{announcement_id}"),)))]
+        return [Reply(DESK.pick_topic, (*rows, (Button(DESK.discard, DeskAction.build("x", announcement_id)),)))]
 
     async def action(self, user_id: int, data: str, where: tuple[int, int] | None) -> list[Reply]:
         """An official's button; `where` is the (chat, message) of the pressed message."""
-        parts = data.split(":")
-        verb = parts[1] if len(parts) > 1 else ""
+        parsed = parse(data)
+        action = parsed if isinstance(parsed, DeskAction) else None
+        verb = action.verb if action is not None else ""
         role = "approver" if verb in {"y", "n"} else "author"
         if not self.is_official(user_id, role):
             return await self.refuse(user_id, f"button {verb}")
-        # Forged data: only ASCII digits of a sane length are an id (int("²") and 10**20 would raise).
-        number = parts[2] if len(parts) > 2 and re.fullmatch(r"[0-9]{1,9}", parts[2]) else ""
-        item = await self.store.get(int(number)) if number else None
-        if item is None:
+        item = await self.store.get(action.announcement) if action and action.announcement is not None else None
+        if action is None or item is None:
             return [Reply("", notice=DESK.expired)]
         if verb in _AUTHOR_ONLY and item.author_id != user_id:  # "stop" stays open to every author
             log.warning("official %s pressed %r on announcement #%d of another author", user_id, verb, item.id)
             return [Reply("", notice=DESK.not_yours)]
-        if verb == "t" and len(parts) == 4:
-            return await self._preview(item, parts[3])
+        if verb == "t":
+            return await self._preview(item, action.topic)
         if verb == "s":
             return await self._send(user_id, item, None, where)
         if verb == "h" and item.status == Status.DRAFT:
@@ -133,8 +130,9 @@ class Desk:
         if not await self.store.update(item.id, _EDITABLE, Status.DRAFT, topic=topic):
             return [Reply("", notice=DESK.expired)]
         audience = await self.store.audience(topic)
-        buttons = ((Button(DESK.send_now, f"a:s:{item.id}"), Button(DESK.schedule, f"a:h:{item.id}")),
-                   (Button(DESK.discard, f"a:x:{item.id}"),))
+        buttons = ((Button(DESK.send_now, DeskAction.build("s", item.id)),
+                    Button(DESK.schedule, DeskAction.build("h", item.id))),
+                   (Button(DESK.discard, DeskAction.build("x", item.id)),))
         title = html.escape(self.board.topic_title(topic))
         control = Reply(DESK.preview.format(id=item.id, topic=title, audience=audience), buttons)
         return [Reply("", edit=True, notice=self.board.topic_title(topic)), self.board.message(item.content, topic),
@@ -159,7 +157,7 @@ class Desk:
         if not await self.store.update(item.id, _EDITABLE, target, send_at=send_at):
             return [Reply("", notice=DESK.expired)]
         topic = html.escape(self.board.topic_title(item.topic))
-        stop = ((Button(DESK.unschedule if when else DESK.stop, f"a:c:{item.id}"),),)
+        stop = ((Button(DESK.unschedule if when else DESK.stop, DeskAction.build("c", item.id)),),)
         if approval:
             text = DESK.awaiting.format(id=item.id)
         elif when:
@@ -195,7 +193,8 @@ class Desk:
         text = DESK.approval.format(id=item.id, author=html.escape(item.author_name),
                                     topic=html.escape(self.board.topic_title(item.topic)), when=when,
                                     audience=await self.store.audience(item.topic))
-        buttons = ((Button(DESK.approve, f"a:y:{item.id}"), Button(DESK.reject, f"a:n:{item.id}")),)
+        buttons = ((Button(DESK.approve, DeskAction.build("y", item.id)),
+                    Button(DESK.reject, DeskAction.build("n", item.id))),)
         return [self.board.message(item), Reply(text, buttons)]
 
     def progress(self, item: Announcement) -> Reply:
@@ -205,7 +204,7 @@ class Desk:
         if item.status == Status.SENDING:
             text = DESK.progress.format(id=item.id, topic=topic, sent=c.sent, total=c.total, blocked=c.blocked,
                                         failed=c.failed, pending=c.pending)
-            return Reply(text, ((Button(DESK.stop, f"a:c:{item.id}"),),), edit=True)
+            return Reply(text, ((Button(DESK.stop, DeskAction.build("c", item.id)),),), edit=True)
         if item.status == Status.CANCELLED:
             text = DESK.stopped.format(id=item.id, topic=topic, sent=c.sent, total=c.total, cancelled=c.cancelled,
                                        blocked=c.blocked, failed=c.failed)

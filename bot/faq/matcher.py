@@ -19,7 +19,7 @@ A Matcher is immutable; a reload builds a new one and swaps the reference.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -27,6 +27,7 @@ import numpy as np
 from bot.faq.index import FaqIndex, features
 from bot.faq.model import Faq
 from bot.faq.normalize import fold
+from bot.settings import MatchingSettings
 
 Outcome = Literal["answer", "suggest", "none"]
 
@@ -48,11 +49,18 @@ class Thresholds:
     """Limits: scores 0-100; margin is the leader's lead in rank score over the runner-up, in %;
     score_margin, its lead in score over every other leader, in points (either lead suffices)."""
 
-    confident_score: float = 74
-    margin: float = 22
-    suggest_score: float = 48
-    max_suggestions: int = 3
-    score_margin: float = 15
+    confident_score: float
+    margin: float
+    suggest_score: float
+    max_suggestions: int
+    score_margin: float
+
+    @classmethod
+    def from_settings(cls, matching: MatchingSettings | None = None) -> Thresholds:
+        """The thresholds configured in config.yaml's `matching` section (None: its defaults); each
+        field takes the setting of the same name."""
+        names = {field.name for field in fields(cls)}
+        return cls(**(matching or MatchingSettings()).model_dump(include=names))
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,7 @@ class Matcher:
     """Answers questions against one immutable FAQ index."""
 
     def __init__(self, faq: Faq, thresholds: Thresholds | None = None) -> None:
-        self.thresholds = thresholds or Thresholds()
+        self.thresholds = thresholds or Thresholds.from_settings()
         self.index = FaqIndex(faq)
         self.entry_ids = self.index.entry_ids
 

@@ -5,10 +5,26 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
+from bot.actions import CODECS, pattern
+from bot.commands import COMMANDS
 from bot.config import Settings
 from bot.handlers import announce, callbacks, commands, errors, jobs, messages, staff, throttle
 from bot.handlers.context import BotApplication
 from bot.throttle import Throttle
+
+# Commands whose handler needs Telegram: staff and officials' (who typed it, in which chat), and
+# /huy, which also ends an official's composing. Every other row runs on the Conversation.
+TELEGRAM_COMMANDS: dict[str, commands.Handler] = {
+    "huy": announce.cancel,
+    "faq_reload": staff.faq_reload,
+    "faq_gaps": staff.faq_gaps,
+    "soanthongbao": announce.compose,
+}
+# The Telegram handler of each feature's buttons: officials' go to the desk.
+BUTTONS: dict[str, commands.Handler] = {
+    "menu": callbacks.button, "faq": callbacks.button, "lookup": callbacks.button, "board": callbacks.button,
+    "desk": announce.button,
+}
 
 
 def register(application: BotApplication, settings: Settings) -> None:
@@ -17,26 +33,14 @@ def register(application: BotApplication, settings: Settings) -> None:
     limits = settings.telegram
     application.add_handler(TypeHandler(Update, throttle.Gate(Throttle(limits.user_burst, limits.user_per_minute))),
                             group=-1)
-    # Commands first, so "/help" is never taken for a question.
-    application.add_handler(CommandHandler("start", commands.start))
-    application.add_handler(CommandHandler("help", commands.help_))
-    application.add_handler(CommandHandler(["chude", "topics"], commands.topics))
-    application.add_handler(CommandHandler(["lienhe", "contact"], commands.contact))
-    application.add_handler(CommandHandler("lang", commands.language))
-    application.add_handler(CommandHandler(["tracuu", "lookup"], commands.lookup))
-    # /huy also ends an official's composing; otherwise it is the citizen's /huy.
-    application.add_handler(CommandHandler(["huy", "cancel"], announce.cancel))
-    application.add_handler(CommandHandler(["huytheodoi", "unfollow"], commands.unfollow))
-    application.add_handler(CommandHandler(["dangky", "subscribe"], announce.subscribe))
-    application.add_handler(CommandHandler(["huydangky", "unsubscribe"], announce.unsubscribe))
-    application.add_handler(CommandHandler(["thongbao", "news"], announce.archive))
-    # Communications staff only (others are refused and recorded).
-    application.add_handler(CommandHandler("faq_reload", staff.faq_reload))
-    application.add_handler(CommandHandler("faq_gaps", staff.faq_gaps))
-    # Officials only (the desk refuses and records anyone else).
-    application.add_handler(CommandHandler(["soanthongbao", "announce"], announce.compose))
-    # Button presses: officials' announcement buttons, then everything else.
-    application.add_handler(CallbackQueryHandler(announce.button, pattern=r"^a:"))
+    # Commands first, so "/help" is never taken for a question: one handler per row of bot/commands.py.
+    for command in COMMANDS:
+        application.add_handler(CommandHandler(list(command.names), TELEGRAM_COMMANDS.get(command.name)
+                                               or commands.citizen(command)))
+    # Button presses: one handler per feature of bot/actions.py, then data that matches none
+    # (forged, or from an old version), which the conversation answers "expired".
+    for feature in CODECS:
+        application.add_handler(CallbackQueryHandler(BUTTONS[feature], pattern=pattern(feature)))
     application.add_handler(CallbackQueryHandler(callbacks.button))
     # An official's next message after /soanthongbao (or "schedule") is content, not a question.
     application.add_handler(MessageHandler(

@@ -1,5 +1,5 @@
-"""Announcements in Telegram: citizens' subscription commands and officials' compose flow (what
-the broadcaster sends through is in bot/handlers/outbound.py)."""
+"""Announcements in Telegram: officials' compose flow and buttons, /huy, and the transport the
+broadcaster sends through (citizens' subscription commands run on the Conversation, bot/commands.py)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,6 @@ from telegram.ext import filters
 from bot.announce.model import Content
 from bot.handlers.common import send, user_of
 from bot.handlers.context import BotApplication, BotContext
-
-
-async def subscribe(update: Update, context: BotContext) -> None:
-    """/dangky: choose topics."""
-    await send(update, context, await context.services.conversation.announcements(user_of(update), "subscribe"))
-
-
-async def unsubscribe(update: Update, context: BotContext) -> None:
-    """/huydangky: stop all announcements."""
-    await send(update, context, await context.services.conversation.announcements(user_of(update), "unsubscribe"))
-
-
-async def archive(update: Update, context: BotContext) -> None:
-    """/thongbao: published announcements."""
-    await send(update, context, await context.services.conversation.announcements(user_of(update), "archive"))
 
 
 async def compose(update: Update, context: BotContext) -> None:

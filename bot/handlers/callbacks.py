@@ -1,4 +1,4 @@
-"""Button presses."""
+"""Citizens' button presses (menu, FAQ, case lookup, announcements; see bot/actions.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from bot.handlers.context import BotContext
 
 
 async def button(update: Update, context: BotContext) -> None:
-    """An inline button: let the conversation decide, then edit or send."""
+    """An inline button: let the conversation decide, then edit or send. Data that matches no
+    feature (forged or from an old version) gets here too and is answered "expired"."""
     query = update.callback_query
     if query is None:
         return
