@@ -80,10 +80,9 @@ class FaqSettings(_Section):
 
 
 class MatchingSettings(_Section):
-    confident_score: float = Field(74, gt=0, le=100)
-    margin: float = Field(22, ge=0, le=100)
-    score_margin: float = Field(15, ge=0, le=100)
-    suggest_score: float = Field(48, gt=0, le=100)
+    confident_score: float = Field(70, gt=0, le=100)
+    evidence_score: float = Field(74, ge=0, le=100)
+    suggest_score: float = Field(10, gt=0, le=100)
     max_suggestions: int = Field(3, ge=1, le=5)
 
     @model_validator(mode="after")
