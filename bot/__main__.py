@@ -19,11 +19,14 @@ import argparse
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.faq.check import CheckRules, check_faq
+from bot.faq.journal import finish_interrupted
+from bot.faq.loader import faq_files
 from bot.faq.matcher import MatchResult, Thresholds
 from bot.faq.model import Faq
 from bot.knowledge import load_knowledge
@@ -121,6 +124,9 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
         from bot.cases.glossary import load_glossary
 
         problems += load_glossary(settings.cases.glossary)[1]
+    from bot.readiness import placeholder_problems
+
+    problems += placeholder_problems(settings)  # the agency details citizens are shown, from config.yaml
     for problem in problems:
         print(problem)
     errors = sum(not p.warning for p in problems)
@@ -157,7 +163,11 @@ def _cases(settings: Settings, args: argparse.Namespace) -> int:
     statuses = set(load_glossary(cases.glossary)[0])
     try:
         report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError:
+        print(f"{args.csv}: tệp không phải mã hóa UTF-8; hãy lưu lại bằng Excel dạng 'CSV UTF-8'. "
+              "Bản dữ liệu đang dùng không thay đổi.", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as exc:
         print(f"{args.csv}: {exc}", file=sys.stderr)
         return 1
     for error in report.errors:
@@ -197,6 +207,39 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "health":
         print("ok")
         return 0
+    folder = getattr(args, "faq", None) or getattr(args, "dir", None) or settings.faq.dir
+    if folder.is_dir() and finish_interrupted(folder):
+        print(f"Đã hoàn tất lần nhập câu hỏi bị gián đoạn trước đó trong {folder}.", file=sys.stderr)
+    problem = _faq_folder_problem(settings, args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    try:
+        return _dispatch(settings, args)
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        print(f"Lỗi: cơ sở dữ liệu {settings.state.path} đang bị khóa bởi tiến trình khác (bot đang chạy?) "
+              f"quá {settings.state.busy_timeout_seconds:g} giây; hãy thử lại sau. "
+              "(The state database is locked; try again later.)", file=sys.stderr)
+        return 3
+
+
+def _faq_folder_problem(settings: Settings, args: argparse.Namespace) -> str | None:
+    """A one-line error when the command needs the FAQ and its folder is missing or has no files."""
+    faq_command = getattr(args, "faq_command", None)
+    if args.command in {"faq", "cases", "announce"} and faq_command not in {"gaps", "stats", "export"}:
+        return None
+    folder = getattr(args, "faq", None) or getattr(args, "dir", None) or settings.faq.dir
+    if not folder.is_dir():
+        return (f"Lỗi: không có thư mục câu hỏi {folder} (kiểm tra faq.dir trong cấu hình hoặc --faq / --dir). "
+                "(FAQ folder not found.)")
+    if not faq_files(folder):
+        return f"Lỗi: thư mục câu hỏi {folder} không có tệp câu hỏi *.yaml nào. (FAQ folder is empty.)"
+    return None
+
+
+def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "ask":
         return _ask(settings, args)
     if args.command == "faq" and args.faq_command in {"gaps", "stats"}:

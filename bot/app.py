@@ -26,6 +26,7 @@ from bot.content import Content, Loaded, Rejected
 from bot.conversation import Conversation
 from bot.http import AiohttpRequest
 from bot.lookup import CaseLookup
+from bot.readiness import warn_placeholders
 from bot.reload import Reloader
 from bot.state import StateStore
 from bot.texts import EN, VI
@@ -69,8 +70,10 @@ BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 
 
 async def open_services(settings: Settings) -> Services:
-    """Open the state database and the case store, and build the conversation on the FAQ."""
-    state = await StateStore.open(settings.state.path)
+    """Open the state database and the case store, and build the conversation on the FAQ (Telegram
+    and the local console alike); warn about agency details still to be filled in."""
+    warn_placeholders(settings, log)
+    state = await StateStore.open(settings.state.path, settings.state.busy_timeout_seconds)
     reloader, startup = await Reloader.open(settings)
     content = reloader.current
     lookup = CaseLookup(open_case_store(settings), dict(content.glossary), settings.cases, state,

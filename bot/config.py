@@ -26,6 +26,12 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def is_placeholder(value: str) -> bool:
+    """An agency value still to be filled: written in square brackets, like the shipped ones."""
+    value = value.strip()
+    return not value or (value.startswith("[") and value.endswith("]"))
+
+
 class AgencySettings(_Section):
     name: str = "[Tên cơ quan THADS tỉnh Quảng Ngãi — cơ quan cập nhật]"
     hotline: str = "[Số đường dây nóng — cơ quan cập nhật]"
@@ -42,6 +48,10 @@ class AgencySettings(_Section):
             "office_hours": self.office_hours,
             "website": self.website,
         }
+
+    def unfilled(self) -> list[tuple[str, str]]:
+        """The fields (name, value) still holding a placeholder, in declaration order."""
+        return [(name, value) for name, value in self.model_dump().items() if is_placeholder(value)]
 
 
 class WebhookSettings(_Section):
@@ -63,8 +73,15 @@ class TelegramSettings(_Section):
 
 class StateSettings(_Section):
     path: Path = Path("data/state.sqlite3")
-    # Stored questions (and feedback) older than this many days are deleted automatically.
+    # Stored questions, feedback, the lookup audit, broadcast recipients and refusals older than
+    # this many days are deleted automatically (the running bot's retention job).
     retention_days: int = Field(180, ge=1, le=3650)
+    # A language choice not changed for this many days is forgotten (the citizen can choose again).
+    preference_days: int = Field(365, ge=1, le=3650)
+    # An announcement draft never sent is deleted after this many days.
+    draft_days: int = Field(30, ge=1, le=3650)
+    # Seconds a command waits for the database lock held by another process before giving up.
+    busy_timeout_seconds: float = Field(5, gt=0, le=600)
 
 
 class FaqSettings(_Section):
@@ -73,10 +90,31 @@ class FaqSettings(_Section):
     min_alternatives: int = Field(4, ge=0)
     review_max_age_days: int = Field(365, ge=1)
     near_duplicate_score: float = Field(90, gt=0, le=100)
-    superseded_instruments: tuple[str, ...] = ("26/2008/QH12", "64/2014/QH13")
-    old_law_marker: str = Field("luật cũ", min_length=1)
+    # Words that mark a legal_basis line citing an ended instrument (faq/van-ban.yaml) as such.
+    ended_markers: tuple[str, ...] = Field(("luật cũ", "hết hiệu lực"), min_length=1)
     # Watch the FAQ folder, synonyms and status glossary; reload on a valid save.
     watch: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: object) -> object:
+        if isinstance(data, dict):
+            for key, now in _MOVED_FAQ_KEYS.items():
+                if key in data:
+                    raise ValueError(f"'{key}' đã bỏ (removed): {now}")
+        return data
+
+    @model_validator(mode="after")
+    def _markers(self) -> FaqSettings:
+        if not all(marker.strip() for marker in self.ended_markers):
+            raise ValueError("ended_markers must not contain an empty marker")
+        return self
+
+
+_MOVED_FAQ_KEYS = {
+    "superseded_instruments": "văn bản hết hiệu lực nay ghi trong faq/van-ban.yaml (list of instruments)",
+    "old_law_marker": "dùng faq.ended_markers (a list of markers)",
+}
 
 
 class MatchingSettings(_Section):

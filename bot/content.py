@@ -17,7 +17,8 @@ from types import MappingProxyType
 from bot.cases.glossary import Status, load_glossary
 from bot.config import Settings
 from bot.faq.check import CheckRules, check_loaded
-from bot.faq.loader import SYNONYMS_FILE, faq_files, load_faq
+from bot.faq.instruments import load_instruments
+from bot.faq.loader import INSTRUMENTS_FILE, SYNONYMS_FILE, faq_files, load_faq
 from bot.faq.matcher import Matcher, Thresholds
 from bot.faq.yamlfile import Problem
 from bot.knowledge import Knowledge, load_knowledge
@@ -72,10 +73,11 @@ class Rejected:
 
 
 def content_files(settings: Settings) -> list[Path]:
-    """The files the content is built from: category files, synonyms.yaml, the glossary."""
+    """The files the content is built from or checked against: category files, synonyms.yaml, the
+    list of legal instruments, the glossary."""
     folder = settings.faq.dir
-    synonyms = folder / SYNONYMS_FILE
-    return [*faq_files(folder), *([synonyms] if synonyms.is_file() else []), settings.cases.glossary]
+    extra = [path for path in (folder / SYNONYMS_FILE, folder / INSTRUMENTS_FILE) if path.is_file()]
+    return [*faq_files(folder), *extra, settings.cases.glossary]
 
 
 def _version(files: list[Path]) -> str:
@@ -116,9 +118,11 @@ def _checked(settings: Settings, version: str) -> Loaded | Rejected:
     # One load serves both: the FAQ and matcher the checks (per-entry tests included) ran on are
     # the ones served, and the glossary checked is the one served.
     faq, loaded_problems, where = load_faq(settings.faq.dir)
+    instruments, listed = load_instruments(settings.faq.dir)
     thresholds = Thresholds(**settings.matching.model_dump())
     matcher = Matcher(faq, thresholds) if faq.entries else None  # no entry: the load reported why
-    problems = check_loaded(faq, loaded_problems, where, CheckRules.from_settings(settings.faq), matcher=matcher)
+    problems = check_loaded(faq, loaded_problems + listed, where, CheckRules.from_settings(settings.faq),
+                            matcher=matcher, instruments=instruments)
     statuses, glossary_problems = load_glossary(settings.cases.glossary)
     problems += glossary_problems
     errors = tuple(p for p in problems if not p.warning)

@@ -1,7 +1,7 @@
 """The conversation with a citizen, free of Telegram: events in, replies out.
 
 Telegram handlers and the local console both drive this class, so they behave the same.
-Button actions (callback data) are short strings:
+Button actions (callback data) are short strings (c:, e:, f: from bot/faq/callbacks.py):
     m:<menu item>    main menu          c:<category>:<page>   a topic's questions
     e:<entry id>     show an answer     f:<entry id>:<1|0>    feedback on an answer
     n:               none of these      l:<vi|en>             language
@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import html
 import logging
-import math
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from bot.announce.board import Board
 from bot.config import AgencySettings
+from bot.faq.callbacks import PAGE_SIZE, category_page, pages, show_entry
+from bot.faq.callbacks import feedback as feedback_data
 from bot.faq.matcher import MatchResult
 from bot.faq.normalize import syllables
 from bot.knowledge import Knowledge
@@ -31,7 +33,6 @@ log = logging.getLogger(__name__)
 
 QUESTION_LIMIT = 1000  # characters of a message that are read; the rest is ignored
 _LANGUAGE_CACHE = 10_000  # users whose language choice is kept in memory
-PAGE_SIZE = 6
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class Conversation:
         """The FAQ categories."""
         texts = await self._texts(user)
         english = await self._english(user)
-        rows = tuple((Button(label((c.title_en if english and c.title_en else c.title)), f"c:{c.id}:1"),)
+        rows = tuple((Button(label((c.title_en if english and c.title_en else c.title)), category_page(c.id, 1)),)
                      for c in self.knowledge.faq.categories if c.entry_ids)
         return [Reply(texts.topics, (*rows, (Button(texts.main_menu, "m:home"),)), edit=edit)]
 
@@ -199,7 +200,7 @@ class Conversation:
             return [await self.answer(user, result.entry_id, knowledge=knowledge)]
         if result.outcome == "suggest":
             english = await self._english(user)
-            rows = tuple((Button(label(_question(knowledge, entry_id, english)), f"e:{entry_id}"),)
+            rows = tuple((Button(label(_question(knowledge, entry_id, english)), show_entry(entry_id)),)
                          for entry_id in (c.entry_id for c in result.candidates))
             return [Reply(texts.did_you_mean, (*rows, (Button(texts.none_of_these, "n:"),)))]
         return [self._no_match(texts)]
@@ -219,11 +220,12 @@ class Conversation:
         english = await self._english(user)
         entry = knowledge.faq.entries[entry_id]
         related = [r for r in entry.related if r in knowledge.faq.entries][:3]
-        rows: list[tuple[Button, ...]] = [(Button("↪ " + label(_question(knowledge, r, english)), f"e:{r}"),)
+        rows: list[tuple[Button, ...]] = [(Button("↪ " + label(_question(knowledge, r, english)), show_entry(r)),)
                                           for r in related]
         if feedback:
-            rows.append((Button(texts.helpful, f"f:{entry_id}:1"), Button(texts.not_helpful, f"f:{entry_id}:0")))
-        rows.append((Button(texts.menu_browse, f"c:{entry.category}:1"), Button(texts.main_menu, "m:home")))
+            rows.append((Button(texts.helpful, feedback_data(entry_id, True)),
+                         Button(texts.not_helpful, feedback_data(entry_id, False))))
+        rows.append((Button(texts.menu_browse, category_page(entry.category, 1)), Button(texts.main_menu, "m:home")))
         return Reply(answer_text(entry, texts, english, self.agency.placeholders()), tuple(rows), edit=edit)
 
     # -- buttons ---------------------------------------------------------------------------
@@ -240,13 +242,14 @@ class Conversation:
             return [await self.answer(user, rest, edit=True, knowledge=knowledge)]
         if kind == "f":
             entry_id, _, vote = rest.rpartition(":")
-            if entry_id in entries and vote in {"0", "1"}:
-                await self.state.record_feedback(entry_id, vote == "1")
+            if entry_id in entries and vote in {"0", "1"}:  # one vote per citizen and entry (replays ignored)
+                await self.state.record_feedback(entry_id, vote == "1", voter=user.id)
                 reply = await self.answer(user, entry_id, edit=True, feedback=False, knowledge=knowledge)
                 return [Reply(reply.text, reply.buttons, edit=True, notice=texts.thanks_feedback)]
         if kind == "c":
             category, _, page = rest.rpartition(":")
-            return self._category(texts, category, int(page) if page.isdigit() else 1, await self.language(user))
+            number = int(page) if re.fullmatch(r"[0-9]{1,6}", page) else 1  # forged data: int("²") raises
+            return self._category(texts, category, number, await self.language(user))
         if kind == "n":
             return [self._no_match(texts, edit=True)]
         if kind == "l" and rest in {"vi", "en"}:
@@ -284,22 +287,22 @@ class Conversation:
         category = next((c for c in knowledge.faq.categories if c.id == category_id), None)
         if category is None or not category.entry_ids:
             return [Reply("", notice=texts.expired)]
-        pages = math.ceil(len(category.entry_ids) / PAGE_SIZE)
-        page = min(max(page, 1), pages)
+        last = pages(len(category.entry_ids))
+        page = min(max(page, 1), last)
         shown = category.entry_ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         english = language == "en"
-        rows: list[tuple[Button, ...]] = [(Button(label(_question(knowledge, e, english)), f"e:{e}"),)
+        rows: list[tuple[Button, ...]] = [(Button(label(_question(knowledge, e, english)), show_entry(e)),)
                                           for e in shown]
         paging = []
         if page > 1:
-            paging.append(Button(texts.previous, f"c:{category.id}:{page - 1}"))
-        if page < pages:
-            paging.append(Button(texts.next, f"c:{category.id}:{page + 1}"))
+            paging.append(Button(texts.previous, category_page(category.id, page - 1)))
+        if page < last:
+            paging.append(Button(texts.next, category_page(category.id, page + 1)))
         if paging:
             rows.append(tuple(paging))
         rows.append((Button(texts.back, "m:browse"), Button(texts.main_menu, "m:home")))
         title = category.title_en if english and category.title_en else category.title
-        text = texts.topic_page.format(title=html.escape(title), page=page, pages=pages)
+        text = texts.topic_page.format(title=html.escape(title), page=page, pages=last)
         return [Reply(text, tuple(rows), edit=True)]
 
 

@@ -49,7 +49,7 @@ def test_ask_plain_text_shows_answer_and_legal_basis() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("[thoi-han-tu-nguyen, điểm 100]\nThời hạn tự nguyện thi hành án là bao lâu?")
     assert "\nCăn cứ pháp lý\n• Luật Thi hành án dân sự 2025 (106/2025/QH15)" in done.stdout
-    assert "Cập nhật ngày 27/11/2026" in done.stdout
+    assert "Cập nhật ngày 30/11/2026" in done.stdout
 
 
 def test_faq_check_passes_on_shipped_faq_and_fails_on_broken(tmp_path: Path) -> None:

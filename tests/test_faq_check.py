@@ -13,7 +13,14 @@ from bot.faq.matcher import Thresholds
 
 TODAY = dt.date(2026, 11, 27)
 RULES = CheckRules(max_answer_chars=300, min_alternatives=2, review_max_age_days=365, near_duplicate_score=90,
-                   superseded_instruments=("26/2008/QH12",), old_law_marker="luật cũ")
+                   ended_markers=("luật cũ",))
+LIST = """\
+instruments:
+  - name: Luật Thi hành án dân sự 2008 (26/2008/QH12)
+    cited_as: [26/2008/QH12]
+    status: hết hiệu lực
+    since: 2026-07-01
+"""
 
 GOOD = """\
 category: {id: nop-tien, title: Nộp tiền}
@@ -36,7 +43,7 @@ entries:
 
 
 def run(tmp_path: Path, files: dict[str, str]) -> list[str]:
-    for name, text in files.items():
+    for name, text in {"van-ban.yaml": LIST, **files}.items():
         (tmp_path / name).write_text(dedent(text), encoding="utf-8")
     return [str(p).replace(str(tmp_path) + "/", "") for p in check_faq(tmp_path, RULES, TODAY)]
 
@@ -107,7 +114,8 @@ def test_impossible_date(tmp_path: Path) -> None:
 def test_superseded_law_without_marker(tmp_path: Path) -> None:
     problems = run(tmp_path, {"a.yaml": GOOD.replace(" — luật cũ\n", "\n")})
     assert problems == ["a.yaml:15: lỗi: 'tra-gop': căn cứ 'Luật Thi hành án dân sự 2008, Điều 45 (26/2008/QH12)' "
-                        "dẫn văn bản đã hết hiệu lực (26/2008/QH12) mà không ghi 'luật cũ'"]
+                        "dẫn Luật Thi hành án dân sự 2008 (26/2008/QH12), văn bản đã hết hiệu lực từ 01/07/2026. "
+                        "Hãy dẫn văn bản đang có hiệu lực; nếu chỉ nhắc quy định cũ, ghi '— luật cũ' ở cuối dòng"]
 
 
 def test_duplicate_key_and_unknown_key(tmp_path: Path) -> None:
@@ -170,6 +178,7 @@ def test_entry_test_matching_nothing(tmp_path: Path) -> None:
 
 def test_entry_tests_use_the_given_thresholds(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(with_tests("tôi nộp tiền thi hành án ở chỗ nào"), encoding="utf-8")
+    (tmp_path / "van-ban.yaml").write_text(LIST, encoding="utf-8")
     assert check_faq(tmp_path, RULES, TODAY) == []
     strict = Thresholds(confident_score=100, margin=100, score_margin=100)
     problems = [p.message for p in check_faq(tmp_path, RULES, TODAY, strict)]

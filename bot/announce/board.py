@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
 from zoneinfo import ZoneInfo
 
 from bot.announce.model import Announcement, Content, render
@@ -89,7 +90,8 @@ class Board:
         kind, _, rest = data.partition(":")
         known = {topic.id for topic in self.settings.topics}
         if kind == "t":
-            return await self.archive(english, int(rest) if rest.isdigit() else 1, edit=True)
+            # Forged data: only ASCII digits of a sane length are a page (int("²") raises).
+            return await self.archive(english, int(rest) if re.fullmatch(r"[0-9]{1,6}", rest) else 1, edit=True)
         if rest == "":
             return await self.choices(chat_id, english, edit=True)
         if rest == "*":
@@ -102,7 +104,7 @@ class Board:
             titles = ", ".join(self.topic_title(t, english) for t in sorted(chosen))
             return [Reply(texts.subscribed.format(topic=html.escape(titles)) + "\n" + texts.stop_hint, edit=True)]
         sign, _, topic = rest.partition(":")
-        if topic not in known or sign not in "+-":
+        if topic not in known or sign not in {"+", "-"}:
             return [Reply("", notice=texts.done)]
         title = self.topic_title(topic, english)
         if sign == "+":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from bot.announce.board import Board
@@ -24,6 +25,7 @@ from bot.texts.announce import DESK
 log = logging.getLogger(__name__)
 EXAMPLE_TIME = "01/12/2026 08:00"
 _EDITABLE = (Status.DRAFT,)
+_AUTHOR_ONLY = {"t", "s", "h", "x"}  # verbs on a draft: only its author (who is then its submitter)
 
 
 class Desk:
@@ -53,8 +55,9 @@ class Desk:
         return [o.id for o in self.settings.officials if "approver" in o.roles and o.id != item.author_id]
 
     async def refuse(self, user_id: int, action: str) -> list[Reply]:
-        log.warning("refused an official action (%s) from a user who is not an official", action)
-        await self.store.record_refusal(self._user_key(user_id), action)
+        # `action` may carry forged callback data: logged with repr, stored escaped and cut.
+        log.warning("refused an official action (%r) from a user who is not an official", action)
+        await self.store.record_refusal(self._user_key(user_id), ascii(action)[1:-1][:80])
         return [Reply(DESK.refused)]
 
     async def begin(self, user_id: int) -> list[Reply]:
@@ -96,9 +99,14 @@ class Desk:
         role = "approver" if verb in {"y", "n"} else "author"
         if not self.is_official(user_id, role):
             return await self.refuse(user_id, f"button {verb}")
-        item = await self.store.get(int(parts[2])) if len(parts) > 2 and parts[2].isdigit() else None
+        # Forged data: only ASCII digits of a sane length are an id (int("²") and 10**20 would raise).
+        number = parts[2] if len(parts) > 2 and re.fullmatch(r"[0-9]{1,9}", parts[2]) else ""
+        item = await self.store.get(int(number)) if number else None
         if item is None:
             return [Reply("", notice=DESK.expired)]
+        if verb in _AUTHOR_ONLY and item.author_id != user_id:  # "stop" stays open to every author
+            log.warning("official %s pressed %r on announcement #%d of another author", user_id, verb, item.id)
+            return [Reply("", notice=DESK.not_yours)]
         if verb == "t" and len(parts) == 4:
             return await self._preview(item, parts[3])
         if verb == "s":

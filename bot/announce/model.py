@@ -128,4 +128,9 @@ def parse_when(text: str, zone: dt.tzinfo) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    try:  # stored in UTC, shown in `zone`: both must exist (year 9999 with an offset may not)
+        moment.astimezone(dt.UTC), moment.astimezone(zone)
+    except OverflowError:
+        return None
+    return moment

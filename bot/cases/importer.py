@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import glob
 import os
 import re
 import secrets
@@ -145,11 +146,46 @@ def import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: Co
 
 def _import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: CodeFormat,
                  statuses: set[str]) -> ImportReport:
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(out)
+    try:
+        report = _build(rows, temporary, codes, statuses)
+    except BaseException:  # a bad file, Ctrl-C: nothing left behind
+        temporary.unlink(missing_ok=True)
+        raise
+    if report.error_count or report.cases == 0:
+        if report.cases == 0 and not report.error_count:
+            report.error(1, "tệp không có dòng dữ liệu nào")
+        temporary.unlink(missing_ok=True)
+        report.cases = 0
+        return report
+    os.replace(temporary, out)  # atomic: the bot sees the old snapshot or the new one, never half
+    return report
+
+
+def _remove_stale(out: Path) -> None:
+    """Delete the temporary files of imports that were killed (their process no longer exists)."""
+    for stale in out.parent.glob(f".{glob.escape(out.name)}.*.tmp"):
+        pid = stale.name[len(out.name) + 2 : -4]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _build(rows: Iterable[tuple[int, dict[str, str]]], temporary: Path, codes: CodeFormat,
+           statuses: set[str]) -> ImportReport:
     report = ImportReport()
     checker = _Checker(codes, statuses, report)
-    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-
-    out.parent.mkdir(parents=True, exist_ok=True)
     temporary.unlink(missing_ok=True)
     db = sqlite3.connect(temporary)
     try:
@@ -173,13 +209,6 @@ def _import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: C
         db.commit()
     finally:
         db.close()
-    if report.error_count or report.cases == 0:
-        if report.cases == 0 and not report.error_count:
-            report.error(1, "tệp không có dòng dữ liệu nào")
-        temporary.unlink(missing_ok=True)
-        report.cases = 0
-        return report
-    os.replace(temporary, out)  # atomic: the bot sees the old snapshot or the new one, never half
     return report
 
 
@@ -190,11 +219,17 @@ def _write(db: sqlite3.Connection, batch: list[_Checked]) -> None:
 
 
 def read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of a UTF-8 CSV export with their line numbers (the header is line 1)."""
+    """Rows of a UTF-8 CSV export with their line numbers (the header is line 1). The separator
+    is read from the header: ',' or ';' (Excel in a Vietnamese locale) or a tab."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle, restval="")
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError("line 1: thiếu cột: " + ", ".join(missing))
-        for row in reader:
-            yield reader.line_num, row
+        first = handle.readline()
+        handle.seek(0)
+        reader = csv.DictReader(handle, restval="", delimiter=max(",;\t", key=first.count))
+        try:
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise ValueError("line 1: thiếu cột: " + ", ".join(missing))
+            for row in reader:
+                yield reader.line_num, row
+        except csv.Error as exc:  # e.g. a field over csv.field_size_limit() (131,072 characters)
+            raise ValueError(f"line {reader.line_num + 1}: tệp CSV hỏng hoặc có ô quá dài ({exc})") from None

@@ -130,7 +130,8 @@ def _identity(path: Path) -> tuple[int, int, int]:
 
 def open_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection: the URI forbids writes, query_only forbids them again."""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    # as_uri() percent-quotes the path: a '#' or '%' in a file name stays part of it (not a fragment)
+    connection = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
     connection.execute("PRAGMA query_only = ON")
     return connection
 

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from bot.faq.instruments import Instruments, load_instruments
+from bot.faq.legal import citation_findings, figure_findings
 from bot.faq.loader import Source, load_faq
 from bot.faq.matcher import Matcher, Thresholds
 from bot.faq.model import PLACEHOLDER, Entry, Faq
-from bot.faq.normalize import Normalizer, fold
+from bot.faq.normalize import Normalizer
 from bot.faq.yamlfile import Problem
 
 if TYPE_CHECKING:
@@ -29,14 +31,13 @@ class CheckRules:
     min_alternatives: int = 4
     review_max_age_days: int = 365
     near_duplicate_score: float = 90
-    superseded_instruments: tuple[str, ...] = ("26/2008/QH12", "64/2014/QH13")
-    old_law_marker: str = "luật cũ"
+    ended_markers: tuple[str, ...] = ("luật cũ", "hết hiệu lực")
 
     @classmethod
     def from_settings(cls, faq: FaqSettings) -> CheckRules:
         """The rules configured in config.yaml's `faq` section."""
         return cls(faq.max_answer_chars, faq.min_alternatives, faq.review_max_age_days,
-                   faq.near_duplicate_score, faq.superseded_instruments, faq.old_law_marker)
+                   faq.near_duplicate_score, faq.ended_markers)
 
 
 def _answer_problems(entry: Entry, rules: CheckRules) -> list[tuple[str, str]]:
@@ -50,20 +51,6 @@ def _answer_problems(entry: Entry, rules: CheckRules) -> list[tuple[str, str]]:
         for unknown in sorted(set(PLACEHOLDER.findall(text)) - PLACEHOLDERS):
             allowed = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
             found.append((key, f"'{entry.id}': {name} dùng chỗ trống không có {{{unknown}}}; chỉ dùng {allowed}"))
-    return found
-
-
-def _legal_problems(entry: Entry, rules: CheckRules) -> list[tuple[str, str]]:
-    found = []
-    marker = fold(rules.old_law_marker)
-    for index, citation in enumerate(entry.legal_basis):
-        folded = fold(citation)
-        for instrument in rules.superseded_instruments:
-            if fold(instrument) in folded and marker not in folded:
-                found.append((f"legal_basis.{index}",
-                              f"'{entry.id}': căn cứ '{citation}' dẫn văn bản đã hết hiệu lực ({instrument}) "
-                              f"mà không ghi '{rules.old_law_marker}'"))
-                break
     return found
 
 
@@ -120,8 +107,9 @@ def _test_problems(faq: Faq, where: dict[str, Source], matcher: Matcher) -> list
 
 def check_faq(folder: Path, rules: CheckRules, today: dt.date | None = None,
               thresholds: Thresholds | None = None) -> list[Problem]:
-    """Validate a FAQ folder: syntax, fields, ids, links, lengths, overlaps, review dates, citations,
-    and each entry's `tests:` questions against the matcher.
+    """Validate a FAQ folder: syntax, fields, ids, links, lengths, overlaps, review dates, citations
+    (against the folder's van-ban.yaml), figures without an article, and each entry's `tests:`
+    questions against the matcher.
 
     Args:
         folder: the FAQ folder (category files and synonyms.yaml).
@@ -134,15 +122,18 @@ def check_faq(folder: Path, rules: CheckRules, today: dt.date | None = None,
         Every problem, errors and warnings, sorted by file and line.
     """
     faq, problems, where = load_faq(folder)
+    instruments, listed = load_instruments(folder)
     has_tests = any(entry.tests for entry in faq.entries.values())
     matcher = Matcher(faq, thresholds or Thresholds()) if has_tests else None
-    return check_loaded(faq, problems, where, rules, today=today, matcher=matcher)
+    return check_loaded(faq, problems + listed, where, rules, today=today, matcher=matcher, instruments=instruments)
 
 
 def check_loaded(faq: Faq, problems: list[Problem], where: dict[str, Source], rules: CheckRules, *,
-                 today: dt.date | None = None, matcher: Matcher | None = None) -> list[Problem]:
+                 today: dt.date | None = None, matcher: Matcher | None = None,
+                 instruments: Instruments | None = None) -> list[Problem]:
     """check_faq on a FAQ already loaded (load_faq's result), with `matcher` built on it for the
-    `tests:` questions (None: not run). Lets a caller check and serve one load."""
+    `tests:` questions (None: not run) and the folder's list of instruments (None: those rules are
+    skipped; load_instruments reports why). Lets a caller check and serve one load."""
     problems = list(problems)
     today = today or dt.date.today()
 
@@ -158,8 +149,11 @@ def check_loaded(faq: Faq, problems: list[Problem], where: dict[str, Source], ru
             if related not in faq.entries:
                 add(entry.id, f"'{entry.id}': related nhắc đến '{related}' nhưng không có mục nào có id này",
                     f"related.{index}")
-        for key, message in _answer_problems(entry, rules) + _legal_problems(entry, rules):
+        for key, message in _answer_problems(entry, rules):
             add(entry.id, message, key)
+        cited = citation_findings(entry, instruments, rules.ended_markers, today) if instruments else []
+        for finding in cited + figure_findings(entry):
+            add(entry.id, finding.message, finding.key, warning=finding.warning)
         if entry.reviewed and (today - entry.reviewed).days > rules.review_max_age_days:
             add(entry.id, f"'{entry.id}': rà soát lần cuối {entry.reviewed:%d/%m/%Y}, đã quá "
                           f"{rules.review_max_age_days} ngày; hãy đối chiếu lại với luật hiện hành",

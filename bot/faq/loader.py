@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.faq.bulk import paused_gc
+from bot.faq.callbacks import LIMIT, longest_for_category, longest_for_entry
 from bot.faq.model import Category, English, Entry, Faq, Synonyms
 from bot.faq.yamlfile import LineDict, LineList, Problem, read_yaml
 
 SYNONYMS_FILE = "synonyms.yaml"
+INSTRUMENTS_FILE = "van-ban.yaml"  # the legal instruments `faq check` cites against (bot/faq/instruments.py)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LEXICON = Path(__file__).with_name("lexicon.yaml")
 
@@ -30,10 +32,11 @@ class Source:
 
 
 def faq_files(folder: Path) -> list[Path]:
-    """The category files of a FAQ folder, in name order (synonyms.yaml excluded)."""
+    """The category files of a FAQ folder, in name order (synonyms.yaml and van-ban.yaml excluded)."""
     files = [*folder.glob("*.yaml"), *folder.glob("*.yml")]
     # Editors' lock and backup files (".#x.yaml", "#x.yaml#") are not category files.
-    return sorted(path for path in files if path.name != SYNONYMS_FILE and not path.name.startswith((".", "#")))
+    special = {SYNONYMS_FILE, INSTRUMENTS_FILE}
+    return sorted(path for path in files if path.name not in special and not path.name.startswith((".", "#")))
 
 
 class _FileReader:
@@ -77,6 +80,11 @@ class _FileReader:
             result.append(str(item).strip())
         return tuple(result)
 
+    def too_long(self, line: int, key: str, value: str, overhead: int) -> None:
+        size = len(value.encode("utf-8")) + overhead
+        self.problem(line, f"{key} '{value}' quá dài: nút bấm mang nó cần {size} byte, Telegram chỉ nhận {LIMIT} "
+                           f"(bot sẽ không gửi được câu trả lời); hãy rút còn tối đa {LIMIT - overhead} ký tự")
+
     def english(self, node: LineDict) -> English | None:
         value = node.get("en")
         if value is None:
@@ -111,6 +119,8 @@ class _FileReader:
         entry_id = self.text(node, "id")
         if entry_id is not None and not SLUG.match(entry_id):
             self.problem(node.line_of("id"), f"id '{entry_id}' chỉ được gồm chữ thường không dấu, số và dấu '-'")
+        if entry_id is not None and longest_for_entry(entry_id) > LIMIT:
+            self.too_long(node.line_of("id"), "id", entry_id, longest_for_entry(entry_id) - len(entry_id.encode()))
         question, answer = self.text(node, "question"), self.text(node, "answer")
         known = {"id", "question", "alternatives", "answer", "legal_basis", "related", "reviewed", "en", "tests"}
         for key in node.keys() - known:
@@ -147,6 +157,11 @@ class _FileReader:
             entry = self.entry(node, entries_node.line_of(index), category.id)
             if entry is not None and isinstance(node, LineDict):
                 found.append((entry, Source(self.label, node.line, _field_lines(node))))
+        longest = longest_for_category(category.id, len(entries_node))
+        if longest > LIMIT:
+            head = data.get("category") if isinstance(data, LineDict) else None
+            line = head.line_of("id") if isinstance(head, LineDict) else 1
+            self.too_long(line, "mã chủ đề", category.id, longest - len(category.id.encode("utf-8")))
         return category, found
 
 
@@ -158,7 +173,8 @@ def _field_lines(node: LineDict) -> dict[str, int]:
     return lines
 
 
-def _label(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A file as shown in problems: relative to the working directory when it is under it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -167,7 +183,7 @@ def _label(path: Path) -> str:
 
 def read_synonyms(path: Path) -> tuple[Synonyms, list[Problem]]:
     """Read a synonyms file: `abbreviations` (short: full), `synonyms` (groups), `filler`, `terms`."""
-    label = _label(path)
+    label = display_path(path)
     data, problems = read_yaml(path, label)
     if data is None:
         return Synonyms(), problems
@@ -223,9 +239,9 @@ def _load_faq(folder: Path) -> tuple[Faq, list[Problem], dict[str, Source]]:
     categories = []
     files = faq_files(folder)
     if not folder.is_dir() or not files:
-        problems.append(Problem(_label(folder), 0, "không tìm thấy tệp câu hỏi (*.yaml) trong thư mục này"))
+        problems.append(Problem(display_path(folder), 0, "không tìm thấy tệp câu hỏi (*.yaml) trong thư mục này"))
     for path in files:
-        reader = _FileReader(_label(path))
+        reader = _FileReader(display_path(path))
         data, read_problems = read_yaml(path, reader.label)
         problems += read_problems
         if data is None:

@@ -9,7 +9,6 @@ back the same bytes, which is what makes the spreadsheet round trip lossless.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.faq.journal import finish_interrupted, replace_all
 from bot.faq.model import Category, Entry, Faq
 
 # Characters the YAML reader refuses, plus those it reads as line breaks or a byte order mark.
@@ -182,7 +182,7 @@ def render(records: Sequence[Record]) -> Rendered:
 
 
 def replace_files(folder: Path, contents: dict[str, str], remove: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """Write the changed files of `folder` (temp file + os.replace, one file at a time), then remove some.
+    """Write the changed files of `folder` and remove some, all as one step (bot/faq/journal.py).
 
     Args:
         folder: The FAQ folder.
@@ -192,25 +192,13 @@ def replace_files(folder: Path, contents: dict[str, str], remove: Iterable[Path]
     Returns:
         The files written and the files removed.
     """
-    written: list[Path] = []
     folder.mkdir(parents=True, exist_ok=True)
+    finish_interrupted(folder)
+    changed: dict[str, bytes] = {}
     for name, text in contents.items():
-        path = folder / name
-        data = text.encode("utf-8")
-        if path.is_file() and path.read_bytes() == data:
-            continue
-        temp = folder / f".{name}.{os.getpid()}.tmp"  # not *.yaml: a reload never sees it half-written
-        try:
-            with temp.open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        finally:
-            temp.unlink(missing_ok=True)
-        written.append(path)
-    removed = []
-    for path in remove:
-        path.unlink(missing_ok=True)
-        removed.append(path)
-    return written, removed
+        path, data = folder / name, text.encode("utf-8")
+        if not (path.is_file() and path.read_bytes() == data):
+            changed[name] = data
+    removed = [path for path in remove if path.exists()]
+    replace_all(folder, changed, removed)
+    return [folder / name for name in changed], removed

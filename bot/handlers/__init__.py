@@ -46,5 +46,5 @@ def register(application: BotApplication, settings: Settings) -> None:
     if application.job_queue is not None:
         seconds = settings.cases.check_seconds
         application.job_queue.run_repeating(jobs.notify_case_changes, interval=seconds, first=seconds)
-        # Retention: questions and feedback older than state.retention_days are deleted.
+        # Retention: questions, feedback, lookups, old preferences and drafts (state.* settings).
         application.job_queue.run_repeating(jobs.forget_old_questions, interval=6 * 3600, first=30)

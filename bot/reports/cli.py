@@ -62,7 +62,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         knowledge = load_knowledge(settings.faq.dir, settings.matching)
 
         async def gaps() -> str:
-            async with await StateStore.open(path) as state:
+            async with await StateStore.open(path, settings.state.busy_timeout_seconds) as state:
                 report = await collect_gaps(state, knowledge, start, limit)
             return gaps_text(report, knowledge.faq, since, tz)
 
@@ -71,7 +71,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     faq = load_faq(settings.faq.dir)[0]
 
     async def stats() -> str:
-        async with await StateStore.open(path) as state:
+        async with await StateStore.open(path, settings.state.busy_timeout_seconds) as state:
             return stats_text(await collect_stats(state, faq, start, tz), since, tz)
 
     print(asyncio.run(stats()))

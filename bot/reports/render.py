@@ -7,6 +7,7 @@ time zone. Only the stored question texts are shown (already without any user id
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bot.faq.model import Faq
 from bot.reports.gaps import GapGroup, GapReport
@@ -29,8 +30,13 @@ def percent(value: float) -> str:
     return f"{value:.1f}".replace(".", ",") + "%"
 
 
+# Stored citizen text reaches a staff terminal: control characters (ESC starts sequences that can
+# move the cursor, rewrite lines or set the clipboard) and bidirectional overrides are shown as "�".
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _cut(text: str, size: int) -> str:
-    text = " ".join(text.split())
+    text = _UNSAFE.sub("\ufffd", " ".join(text.split()))
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 

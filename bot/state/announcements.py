@@ -73,10 +73,9 @@ class AnnouncementStore:
 
     async def reactivate(self, chat_id: int) -> None:
         """The citizen wrote to the bot: a chat marked blocked is reachable again."""
-        cursor = await self._db.execute(
+        await self._db.execute(
             "UPDATE chats SET active = 1, changed_at = ? WHERE chat_id = ? AND active = 0", (_now(), chat_id))
-        if cursor.rowcount:
-            await self._db.commit()
+        await self._db.commit()  # always: a write that changed nothing must not keep a transaction open
 
     async def is_active(self, chat_id: int) -> bool:
         async with self._db.execute("SELECT active FROM chats WHERE chat_id = ?", (chat_id,)) as cursor:
@@ -230,8 +229,10 @@ class AnnouncementStore:
     async def forget_before(self, cutoff: dt.datetime) -> int:
         """Retention: the per-recipient rows (chat ids) of announcements finished before `cutoff`,
         keeping their counts, and refusals older than it. How many rows went."""
+        # Also those with a summary but rows left (a crash between the two autocommitted statements).
         async with self._db.execute(
-            "SELECT id FROM announcements WHERE finished_at < ? AND summary IS NULL", (_iso(cutoff),)) as cursor:
+            "SELECT id FROM announcements WHERE finished_at < ? AND (summary IS NULL OR EXISTS "
+            "(SELECT 1 FROM deliveries d WHERE d.announcement_id = announcements.id))", (_iso(cutoff),)) as cursor:
             finished = [int(row[0]) for row in await cursor.fetchall()]
         deleted = 0
         for announcement_id in finished:

@@ -96,7 +96,13 @@ _ANNOUNCEMENTS = [
     )""",
 ]
 
-SCHEMA = [*_CORE, *_ANNOUNCEMENTS]
+# One row per (citizen, answer) voted on, keyed by a hash of the user pseudonym and the entry:
+# a replayed or forged vote button counts once. Pruned with the feedback (retention_days).
+_VOTES = [
+    """CREATE TABLE IF NOT EXISTS votes_cast (vote_key TEXT PRIMARY KEY, given_at TEXT NOT NULL)""",
+]
+
+SCHEMA = [*_CORE, *_ANNOUNCEMENTS, *_VOTES]
 
 
 async def migrate(connection: aiosqlite.Connection) -> None:

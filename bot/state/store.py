@@ -64,13 +64,27 @@ class StateStore:
         self.announcements = AnnouncementStore(connection)
 
     @classmethod
-    async def open(cls, path: Path) -> StateStore:
-        """Open (creating if needed) the database file and its tables."""
+    async def open(cls, path: Path, busy_timeout: float = 5.0) -> StateStore:
+        """Open (creating if needed) the database file and its tables.
+
+        The connection is in autocommit mode (`isolation_level=None`): every statement is its own
+        transaction, so no code path (an exception between a write and its commit, a write that
+        changed nothing) can leave the write lock held on the shared connection. Waiting for
+        another process's lock ends after `busy_timeout` seconds with `sqlite3.OperationalError`;
+        the connection is closed then, so a failed open never keeps the process alive.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(path)
+        connection = await aiosqlite.connect(path, timeout=busy_timeout, isolation_level=None)
+        try:
+            return await cls._set_up(connection)
+        except BaseException:
+            await connection.close()
+            raise
+
+    @classmethod
+    async def _set_up(cls, connection: aiosqlite.Connection) -> StateStore:
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute("PRAGMA synchronous=NORMAL")
-        await connection.execute("PRAGMA busy_timeout=5000")
         for statement in SCHEMA:
             await connection.execute(statement)
         await migrate(connection)
@@ -171,13 +185,24 @@ class StateStore:
         )
         await self._db.commit()
 
-    async def record_feedback(self, entry_id: str, helpful: bool, at: dt.datetime | None = None) -> None:
-        """Record a helpful / not helpful vote on an answer (given `at`, now by default)."""
+    async def record_feedback(
+        self, entry_id: str, helpful: bool, at: dt.datetime | None = None, *, voter: int | None = None
+    ) -> bool:
+        """Record a helpful / not helpful vote on an answer (given `at`, now by default); with a
+        `voter`, only their first vote on this entry counts. False when it was not counted."""
+        if voter is not None:
+            vote_key = hashlib.sha256(f"{self.user_key(voter)}:{entry_id}".encode()).hexdigest()
+            cursor = await self._db.execute(
+                "INSERT OR IGNORE INTO votes_cast (vote_key, given_at) VALUES (?, ?)", (vote_key, _stamp(at))
+            )
+            if cursor.rowcount == 0:
+                return False
         await self._db.execute(
             "INSERT INTO feedback (given_at, entry_id, helpful) VALUES (?, ?, ?)",
             (_stamp(at), entry_id, int(helpful)),
         )
         await self._db.commit()
+        return True
 
     async def language(self, user_id: int) -> str | None:
         """The language the user chose, if any."""
@@ -227,13 +252,31 @@ class StateStore:
         return [Vote(dt.datetime.fromisoformat(a), str(b), bool(c)) for a, b, c in rows]
 
     async def forget_before(self, cutoff: dt.datetime) -> int:
-        """Delete questions and feedback older than `cutoff` (retention: `state.retention_days`).
+        """Delete questions, feedback, who-voted keys and the lookup audit older than `cutoff`
+        (retention: `state.retention_days`, at least a day: longer than the hourly lookup limit).
 
         Returns:
-            How many rows were deleted, questions and votes together.
+            How many rows were deleted, all tables together.
         """
         stamp = _stamp(cutoff)
-        questions = await self._db.execute("DELETE FROM questions WHERE asked_at < ?", (stamp,))
-        votes = await self._db.execute("DELETE FROM feedback WHERE given_at < ?", (stamp,))
+        deleted = 0
+        for table, column in (("questions", "asked_at"), ("feedback", "given_at"), ("votes_cast", "given_at"),
+                              ("lookups", "looked_up_at")):
+            cursor = await self._db.execute(f"DELETE FROM {table} WHERE {column} < ?", (stamp,))
+            deleted += cursor.rowcount
         await self._db.commit()
-        return questions.rowcount + votes.rowcount
+        return deleted
+
+    async def forget_preferences_before(self, cutoff: dt.datetime) -> int:
+        """Forget language choices last changed before `cutoff` (`state.preference_days`)."""
+        cursor = await self._db.execute("DELETE FROM preferences WHERE updated_at < ?", (_stamp(cutoff),))
+        await self._db.commit()
+        return cursor.rowcount
+
+    async def forget_drafts_before(self, cutoff: dt.datetime) -> int:
+        """Delete announcement drafts created before `cutoff` and never sent (`state.draft_days`)."""
+        cursor = await self._db.execute(
+            "DELETE FROM announcements WHERE status = 'draft' AND created_at < ?", (_stamp(cutoff),)
+        )
+        await self._db.commit()
+        return cursor.rowcount

@@ -130,6 +130,7 @@ class DeskTexts:
     discarded: str = "Đã hủy thông báo #{id}. Không có tin nào được gửi."
     expired: str = "Thao tác này không còn hiệu lực (thông báo đã được xử lý)."
     cancelled: str = "Đã bỏ soạn thông báo."
+    not_yours: str = "Chỉ người soạn mới chọn chủ đề, gửi, hẹn giờ hoặc hủy được bản nháp này."
 
 
 DESK = DeskTexts()
