@@ -159,8 +159,8 @@ class Matcher:
             order = [0, *(i for i in order if i != 0)]
         sure = 1.0 if leaders.exact else self.decision.confidence(leaders.rows, chances, leaders.long, leaders.unknown)
         top = float(chances[order[0]]) or 1.0
-        ranked = [Candidate(self.entry_ids[leaders.entries[i]], round(100 * sure * min(1.0, float(chances[i]) / top), 1))
-                  for i in order]
+        ranked = [Candidate(self.entry_ids[leaders.entries[i]],
+                            round(100 * sure * min(1.0, float(chances[i]) / top), 1)) for i in order]
         lexical, close = leaders.rows[order[0], _LEXICAL], leaders.rows[order[0], _CLOSE]
         evidence = 100 * ((1 - _FUZZY_WEIGHT) * lexical + _FUZZY_WEIGHT * close)
         return ranked[: self.thresholds.max_suggestions], leaders.exact, float(evidence)

@@ -33,7 +33,7 @@ def question_part(text: str) -> str | None:
     """The asking part of a message of several sentences: its last asking sentence, with the
     asking sentence just before it when the last one is short ("Thủ tục ra sao?"). None for a
     single sentence."""
-    sentences = [s for s in _SENTENCE.findall(text) if s.strip(" .!?;\n…")]
+    sentences: list[str] = [s for s in _SENTENCE.findall(text) if s.strip(" .!?;\n…")]
     if len(sentences) < 2:
         return None
     asking = [number for number, sentence in enumerate(sentences) if _asking(sentence)]
