@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-FEATURES = ("rank", "question_rank", "explained", "covered", "close", "missing", "lexical", "log_explained")
+FEATURES = ("rank", "question_rank", "explained", "covered", "close", "missing", "lexical", "log_explained",
+            "answer_rank")
 NONE = ("bias", "long", "unknown")
 CONFIDENCE = ("bias", "chance", "lead", "explained", "covered", "close", "missing", "lexical", "log_explained",
               "unknown", "long")

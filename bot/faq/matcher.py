@@ -34,6 +34,7 @@ Outcome = Literal["answer", "suggest", "none"]
 
 _LONG = 20  # tokens from which the asking part is read on its own
 _LEADERS = 5  # entries measured and weighed by the decision model
+_ANSWER_POOL = 0.25  # weight of the answers' BM25 (per reading) when choosing the leaders
 _EXPLAINED_WEIGHT = 0.6  # exponent of "explained" in the lexical evidence; "covered" gets the rest
 _FUZZY_WEIGHT = 0.5  # share of rapidfuzz's closeness in the evidence; the lexical evidence gets the rest
 _CLOSE, _LEXICAL = FEATURES.index("close"), FEATURES.index("lexical")
@@ -82,6 +83,7 @@ class _View(NamedTuple):
     """One reading of the message (whole, or its asking part)."""
 
     rank: np.ndarray  # BM25 / best BM25, per entry
+    answer: np.ndarray  # BM25 over the answers / best, per entry
     found: set[str]  # the query features
     bm25: np.ndarray
     total: float  # the query's total feature weight
@@ -112,7 +114,9 @@ class Matcher:
         bm25 = self.index.entry_scores(found)
         best = float(bm25.max()) if bm25.size else 0.0
         total = sum(map(self.index.weight, found)) or 1.0
-        return _View((bm25 / best if best > 0 else bm25), found, bm25, total, " ".join(tokens))
+        answer = self.index.answer_scores(found)
+        answer = answer / float(answer.max()) if answer.size and answer.max() > 0 else answer
+        return _View((bm25 / best if best > 0 else bm25), answer, found, bm25, total, " ".join(tokens))
 
     def _rows(self, entries: list[int], views: list[_View]) -> np.ndarray:
         closeness = [self.index.closeness(entries, view.text) for view in views]
@@ -124,7 +128,8 @@ class Matcher:
             close = max(by_entry[entry] for by_entry in closeness) / 100
             lexical = explained**_EXPLAINED_WEIGHT * covered ** (1 - _EXPLAINED_WEIGHT)
             rows.append((float(views[0].rank[entry]), float(views[-1].rank[entry]), explained, covered, close,
-                         self.index.missing(entry, found), lexical, float(np.log(explained + 0.05))))
+                         self.index.missing(entry, found), lexical, float(np.log(explained + 0.05)),
+                         float(views[0].answer[entry] + views[-1].answer[entry]) / 2))
         return np.array(rows, dtype=float).reshape(len(entries), len(FEATURES))
 
     def leaders(self, text: str) -> Leaders:
@@ -136,7 +141,7 @@ class Matcher:
         part = question_part(text) if len(tokens) > _LONG else None
         if part is not None and (part_tokens := self.index.tokens(part)):
             views.append(self._view(part_tokens))
-        rank = views[0].rank + views[-1].rank
+        rank = views[0].rank + views[-1].rank + _ANSWER_POOL * (views[0].answer + views[-1].answer)
         pool = np.argpartition(-rank, _LEADERS)[:_LEADERS] if rank.size > _LEADERS else np.arange(rank.size)
         entries = sorted((e for e in pool.tolist() if rank[e] > 0), key=lambda e: (-rank[e], e))
         exact = bool(entries) and self.index.is_phrasing(entries[0], tokens)
@@ -173,11 +178,10 @@ class Matcher:
         """Decide between a confident answer, "did you mean" candidates, or no match."""
         limits = self.thresholds
         ranked, exact, evidence = self._ranked(text)
-        if exact:  # word for word one of the entry's phrasings
-            return MatchResult("answer", tuple(ranked[:1]))
         if not ranked or ranked[0].score < limits.suggest_score:
             return MatchResult("none", ())
         leader, others = ranked[0], [c for c in ranked[1:] if c.score >= limits.suggest_score]
-        sure = leader.score >= limits.confident_score and evidence >= limits.evidence_score
+        # A message that is word for word one of the entry's phrasings is answered directly.
+        sure = exact or (leader.score >= limits.confident_score and evidence >= limits.evidence_score)
         outcome: Outcome = "answer" if sure else "suggest"
         return MatchResult(outcome, (leader, *others))

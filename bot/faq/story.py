@@ -21,7 +21,7 @@ _QUESTION_WORD = re.compile(
 # Words that make it a question only at its end: "không" inside a story is a negation
 # ("họ vẫn không trả"), at the end it asks ("có bị đi tù không").
 _QUESTION_END = re.compile(r"\b(khong|ko|k|hok|chua|dau|nhi|chang)\W*$")
-_SHORT = 12  # syllables: an asking sentence this short is read with the asking sentence before it
+_WINDOW = 30  # syllables of asking sentences read together, counted from the last one
 
 
 def _asking(sentence: str) -> bool:
@@ -31,16 +31,21 @@ def _asking(sentence: str) -> bool:
 
 def question_part(text: str) -> str | None:
     """The asking part of a message of several sentences: its last asking sentence, with the
-    asking sentence just before it when the last one is short ("Thủ tục ra sao?"). None for a
-    single sentence."""
+    asking sentences just before it while they fit in _WINDOW syllables ("Tôi phải làm gì để được
+    thi hành án? Thủ tục ra sao?"). None for a single sentence."""
     sentences: list[str] = [s for s in _SENTENCE.findall(text) if s.strip(" .!?;\n…")]
     if len(sentences) < 2:
         return None
     asking = [number for number, sentence in enumerate(sentences) if _asking(sentence)]
     if not asking:
         return sentences[-1]
-    last = asking[-1]
-    part = sentences[last]
-    if len(fold(part).split()) < _SHORT and len(asking) > 1 and asking[-2] >= last - 2:
-        part = sentences[asking[-2]] + part
-    return part
+    # Several questions asked in a row are read together ("Có được trả góp không? Có bị trừ
+    # lương không?"), up to _WINDOW syllables: one of them is often the specific one.
+    chosen = [asking[-1]]
+    size = len(fold(sentences[asking[-1]]).split())
+    for number in reversed(asking[:-1]):
+        size += len(fold(sentences[number]).split())
+        if size > _WINDOW or number < chosen[-1] - 2:
+            break
+        chosen.append(number)
+    return "".join(sentences[number] for number in sorted(chosen))
