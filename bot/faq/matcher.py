@@ -2,18 +2,22 @@
 
 1. Normalise and repair typos (index.py, normalize.py).
 2. Rank entries by BM25 over all their phrasings, twice: on the whole message and on its asking
-   part (story.py: a story told before the question must not drown it; for a one-sentence message
-   both readings are the message). The leaders are the entries best on the two readings together.
-3. Measure each leader (features, 0-1): its BM25 on each reading relative to the best entry's;
-   `explained`, the share of the question's weight the entry accounts for (words the FAQ never
-   uses count against it: "thi hành án tử hình" is not "thi hành án"); `covered`, the share of
-   the entry's closest phrasing present in the question; `close`, rapidfuzz's token-set ratio to
-   that phrasing; `missing`, the share of the entry's signature (words most of its phrasings
-   share: "tạm" for tạm đình chỉ) absent from the question.
-4. A fitted model (decision.py) turns the features into each leader's chance, in %, of being the
-   entry asked about, "none of these" included. Leaders are shown by chance.
-5. Decide with the thresholds: answer at confident_score, "did you mean" from suggest_score, no
-   match below. A message that is word for word one of an entry's phrasings is always answered.
+   part (story.py: a story told before the question must not drown it; a message of up to _LONG
+   tokens is read whole only). The answers' BM25 helps a little: real questions ask about
+   details only the answer mentions. The _LEADERS entries best on both readings lead.
+3. Measure each leader (decision.FEATURES, 0-1 or near): its BM25 on each reading relative to the
+   best entry's, and on the answers; `explained`, the share of the question's weight the entry
+   accounts for (words the FAQ never uses count against it: "thi hành án tử hình" is not "thi
+   hành án"); `covered`, the share of the entry's closest phrasing present in the question;
+   `close`, rapidfuzz's token-set ratio of the asking part to that phrasing; `missing`, the
+   share of the entry's signature (words most of its phrasings share: "tạm" for tạm đình chỉ)
+   absent from the question.
+4. Two fitted models (decision.py) turn the features into each leader's chance against the
+   others and "none of these" (the display order), and the probability that the first is right:
+   its score in %.
+5. Decide with the thresholds: answer at confident_score (for a short message, also at
+   evidence_score of lexical evidence and closeness), "did you mean" from suggest_score, no match
+   below. A message that is word for word one of an entry's phrasings is always answered.
 
 A Matcher is immutable; a reload builds a new one and swaps the reference.
 """
@@ -119,13 +123,15 @@ class Matcher:
         return _View((bm25 / best if best > 0 else bm25), answer, found, bm25, total, " ".join(tokens))
 
     def _rows(self, entries: list[int], views: list[_View]) -> np.ndarray:
-        closeness = [self.index.closeness(entries, view.text) for view in views]
+        # Closeness is measured on the asking part only: a whole story is far from every phrasing,
+        # and comparing it would cost more than the rest of the match.
+        closeness = self.index.closeness(entries, views[-1].text)
         found = set().union(*(view.found for view in views))
         rows = []
         for entry in entries:
             explained = max(min(1.0, float(view.bm25[entry]) / view.total) for view in views)
             covered = max(self.index.cover(entry, view.found) for view in views)
-            close = max(by_entry[entry] for by_entry in closeness) / 100
+            close = closeness[entry] / 100
             lexical = explained**_EXPLAINED_WEIGHT * covered ** (1 - _EXPLAINED_WEIGHT)
             rows.append((float(views[0].rank[entry]), float(views[-1].rank[entry]), explained, covered, close,
                          self.index.missing(entry, found), lexical, float(np.log(explained + 0.05)),
@@ -167,7 +173,8 @@ class Matcher:
         ranked = [Candidate(self.entry_ids[leaders.entries[i]],
                             round(100 * sure * min(1.0, float(chances[i]) / top), 1)) for i in order]
         lexical, close = leaders.rows[order[0], _LEXICAL], leaders.rows[order[0], _CLOSE]
-        evidence = 100 * ((1 - _FUZZY_WEIGHT) * lexical + _FUZZY_WEIGHT * close)
+        # The evidence gate is for messages read whole: a story's own words are mostly not the FAQ's.
+        evidence = 100.0 if leaders.long else 100 * ((1 - _FUZZY_WEIGHT) * lexical + _FUZZY_WEIGHT * close)
         return ranked[: self.thresholds.max_suggestions], leaders.exact, float(evidence)
 
     def rank(self, text: str) -> list[Candidate]:
