@@ -38,7 +38,7 @@ Outcome = Literal["answer", "suggest", "none"]
 
 _LONG = 20  # tokens from which the asking part is read on its own
 _LEADERS = 5  # entries measured and weighed by the decision model
-_ANSWER_POOL = 0.25  # weight of the answers' BM25 (per reading) when choosing the leaders
+_ANSWER_POOL = 0.5  # weight of the answers' BM25 when choosing the leaders (each reading weighs 1)
 _EXPLAINED_WEIGHT = 0.6  # exponent of "explained" in the lexical evidence; "covered" gets the rest
 _FUZZY_WEIGHT = 0.5  # share of rapidfuzz's closeness in the evidence; the lexical evidence gets the rest
 _CLOSE, _LEXICAL = FEATURES.index("close"), FEATURES.index("lexical")
@@ -87,7 +87,6 @@ class _View(NamedTuple):
     """One reading of the message (whole, or its asking part)."""
 
     rank: np.ndarray  # BM25 / best BM25, per entry
-    answer: np.ndarray  # BM25 over the answers / best, per entry
     found: set[str]  # the query features
     bm25: np.ndarray
     total: float  # the query's total feature weight
@@ -118,11 +117,9 @@ class Matcher:
         bm25 = self.index.entry_scores(found)
         best = float(bm25.max()) if bm25.size else 0.0
         total = sum(map(self.index.weight, found)) or 1.0
-        answer = self.index.answer_scores(found)
-        answer = answer / float(answer.max()) if answer.size and answer.max() > 0 else answer
-        return _View((bm25 / best if best > 0 else bm25), answer, found, bm25, total, " ".join(tokens))
+        return _View((bm25 / best if best > 0 else bm25), found, bm25, total, " ".join(tokens))
 
-    def _rows(self, entries: list[int], views: list[_View]) -> np.ndarray:
+    def _rows(self, entries: list[int], views: list[_View], answer: np.ndarray) -> np.ndarray:
         # Closeness is measured on the asking part only: a whole story is far from every phrasing,
         # and comparing it would cost more than the rest of the match.
         closeness = self.index.closeness(entries, views[-1].text)
@@ -135,7 +132,7 @@ class Matcher:
             lexical = explained**_EXPLAINED_WEIGHT * covered ** (1 - _EXPLAINED_WEIGHT)
             rows.append((float(views[0].rank[entry]), float(views[-1].rank[entry]), explained, covered, close,
                          self.index.missing(entry, found), lexical, float(np.log(explained + 0.05)),
-                         float(views[0].answer[entry] + views[-1].answer[entry]) / 2))
+                         float(answer[entry])))
         return np.array(rows, dtype=float).reshape(len(entries), len(FEATURES))
 
     def leaders(self, text: str) -> Leaders:
@@ -147,11 +144,14 @@ class Matcher:
         part = question_part(text) if len(tokens) > _LONG else None
         if part is not None and (part_tokens := self.index.tokens(part)):
             views.append(self._view(part_tokens))
-        rank = views[0].rank + views[-1].rank + _ANSWER_POOL * (views[0].answer + views[-1].answer)
+        # The answers are searched with the asking part only: it names the detail asked about.
+        answer = self.index.answer_scores(views[-1].found)
+        answer = answer / float(answer.max()) if answer.size and answer.max() > 0 else answer
+        rank = views[0].rank + views[-1].rank + _ANSWER_POOL * answer
         pool = np.argpartition(-rank, _LEADERS)[:_LEADERS] if rank.size > _LEADERS else np.arange(rank.size)
         entries = sorted((e for e in pool.tolist() if rank[e] > 0), key=lambda e: (-rank[e], e))
         exact = bool(entries) and self.index.is_phrasing(entries[0], tokens)
-        return Leaders(entries, self._rows(entries, views), len(views) > 1, self._unknown(views[-1]), exact)
+        return Leaders(entries, self._rows(entries, views, answer), len(views) > 1, self._unknown(views[-1]), exact)
 
     def _unknown(self, view: _View) -> float:
         unknown = sum(1 for feature in view.found if feature not in self.index.idf) * self.index.unknown_weight
