@@ -7,9 +7,11 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
+from bot.faq.decision import DECISION, FEATURES, Decision
 from bot.faq.matcher import Matcher
 from bot.faq.story import question_part
 
@@ -163,3 +165,13 @@ def test_scores_are_chances_and_thresholds_mean_them(matcher: Matcher) -> None:
             assert result.score >= limits.confident_score
         if result.outcome == "suggest":
             assert all(s >= limits.suggest_score for s in scores)
+
+
+def test_decision_weights_cover_every_feature() -> None:
+    """The shipped weights name every feature; a feature added without refitting is refused."""
+    assert DECISION.rank.shape == (len(FEATURES),)
+    rows = np.array([[1.0] * len(FEATURES), [0.5] * len(FEATURES)])
+    chances = DECISION.chances(rows, False, 0.0)
+    assert 0 < chances.sum() < 1 and chances[0] > chances[1]  # "none of these" keeps a share
+    with pytest.raises(ValueError, match="fit_decision"):
+        Decision({"rank": {}, "none": {}, "confidence": {}})

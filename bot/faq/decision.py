@@ -44,9 +44,13 @@ class Decision:
     """The fitted weights: chances() ranks the leaders, confidence() scores the first."""
 
     def __init__(self, weights: dict[str, dict[str, float]]) -> None:
-        self.rank = np.array([weights["rank"].get(name, 0.0) for name in FEATURES])
-        self.none = np.array([weights["none"].get(name, 0.0) for name in NONE])
-        self.confidence_weights = np.array([weights["confidence"].get(name, 0.0) for name in CONFIDENCE])
+        try:
+            self.rank = np.array([float(weights["rank"][name]) for name in FEATURES])
+            self.none = np.array([float(weights["none"][name]) for name in NONE])
+            self.confidence_weights = np.array([float(weights["confidence"][name]) for name in CONFIDENCE])
+        except KeyError as missing:  # a feature added without refitting
+            message = f"decision weights lack {missing}: run python -m benchmarks.fit_decision --write"
+            raise ValueError(message) from None
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> Decision:
