@@ -8,7 +8,8 @@ each asking again as soon as answered). Latency is from the moment the
 update is available to the bot to the moment its reply reaches the server. The same load is run
 against benchmarks/echo_bot.py, the smallest python-telegram-bot bot, as the baseline. The bot's
 own overall rate cap (telegram.overall_rate) is lifted here: this measures what the process can
-do, not Telegram's limits.
+do, not Telegram's limits. So is the per-citizen limit (telegram.user_burst): its check still runs
+on every update, but these synthetic citizens ask again the moment they are answered.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ async def _run(
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config.yaml"
         config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp}/state.sqlite3\n"
-                          "telegram:\n  overall_rate: 0\nlogging:\n  level: WARNING\n", encoding="utf-8")
+                          "telegram:\n  overall_rate: 0\n  user_burst: 100000\nlogging:\n  level: WARNING\n",
+                          encoding="utf-8")
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": server.base_url,
                "BOT_CONFIG": str(config)}
         prefix = os.environ.get("BENCH_PREFIX", "").split()

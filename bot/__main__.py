@@ -30,7 +30,10 @@ from bot.faq.loader import faq_files
 from bot.faq.matcher import MatchResult, Thresholds
 from bot.faq.model import Faq
 from bot.knowledge import load_knowledge
+from bot.logs import secrets_of
+from bot.logs import setup as setup_logging
 from bot.replies import answer_text, plain
+from bot.state.keys import configured_key
 from bot.texts import VI
 
 log = logging.getLogger("bot")
@@ -162,7 +165,8 @@ def _cases(settings: Settings, args: argparse.Namespace) -> int:
     cases = settings.cases
     statuses = set(load_glossary(cases.glossary)[0])
     try:
-        report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses)
+        report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses,
+                             cases.factor_min_digits)
     except UnicodeDecodeError:
         print(f"{args.csv}: tệp không phải mã hóa UTF-8; hãy lưu lại bằng Excel dạng 'CSV UTF-8'. "
               "Bản dữ liệu đang dùng không thay đổi.", file=sys.stderr)
@@ -198,12 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
+        configured_key()  # STATE_HMAC_KEY(_FILE), when set, must be usable
     except ConfigError as exc:
         print(f"Lỗi cấu hình (configuration error):\n{exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token URL
-    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # "N changes detected" on every save
+    setup_logging(settings.logging.level, secrets_of(settings.token, settings.webhook_secret))
     if args.command == "health":
         print("ok")
         return 0

@@ -15,7 +15,7 @@ from typing import Any
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import BotCommand, LinkPreviewOptions, Update
-from telegram.ext import AIORateLimiter, Application, CallbackContext, ContextTypes, Defaults, ExtBot
+from telegram.ext import Application, CallbackContext, ContextTypes, Defaults, ExtBot
 
 from bot.announce.board import Board
 from bot.announce.desk import Desk
@@ -26,6 +26,7 @@ from bot.content import Content, Loaded, Rejected
 from bot.conversation import Conversation
 from bot.http import AiohttpRequest
 from bot.lookup import CaseLookup
+from bot.ratelimit import PriorityLimiter
 from bot.readiness import warn_placeholders
 from bot.reload import Reloader
 from bot.state import StateStore
@@ -46,6 +47,7 @@ class Services:
     reload_startup: Loaded | Rejected | None = None  # how the content loaded at start-up
     broadcaster: Broadcaster | None = None  # sends announcements; only in the Telegram bot
     background: list[asyncio.Task[None]] = field(default_factory=list)  # the FAQ watcher, ...
+    broadcast_bot: ExtBot[Any] | None = None  # the broadcaster's Bot: its sends leave replies their reserve
 
 
 class BotData:
@@ -105,13 +107,23 @@ async def _stop(services: Services, announcement_id: int) -> bool:
     return await services.state.announcements.cancel(announcement_id)
 
 
-def start_broadcaster(application: BotApplication, services: Services) -> None:
-    """Send announcements from the outbox in the background (resuming any a crash interrupted)."""
+async def start_broadcaster(application: BotApplication, services: Services) -> None:
+    """Send announcements from the outbox in the background (resuming any a crash interrupted).
+
+    Announcements go through a Bot of their own whose rate limiter is the broadcast view of the
+    application's: the same overall rate, minus the reserve that replies keep."""
     from bot.handlers.announce import TelegramTransport, ask_approval, report_progress
 
     bot, desk, retry = application.bot, services.desk, services.settings.telegram.retry_seconds
+    limiter = bot.rate_limiter
+    broadcasts = limiter.broadcasts() if isinstance(limiter, PriorityLimiter) else limiter
+    services.broadcast_bot = ExtBot(bot.token, base_url=services.settings.telegram.api_base_url,
+                                    request=AiohttpRequest(pool_size=16), defaults=bot.defaults,
+                                    rate_limiter=broadcasts)
+    await services.broadcast_bot.initialize()
     services.broadcaster = Broadcaster(
-        services.state.announcements, TelegramTransport(bot, desk), services.settings.announcements,
+        services.state.announcements, TelegramTransport(services.broadcast_bot, desk),
+        services.settings.announcements,
         on_progress=partial(report_progress, bot, desk, retry), on_approval=partial(ask_approval, bot, desk, retry),
     )
     services.broadcaster.start()
@@ -126,7 +138,7 @@ def build_application(settings: Settings) -> BotApplication:
 
     async def post_init(application: BotApplication) -> None:
         application.bot_data.services = services = await open_services(settings)
-        start_broadcaster(application, services)
+        await start_broadcaster(application, services)
         start_watching(application, services)
         for language, texts in (("vi", VI), ("en", EN)):
             commands = [BotCommand(name, description) for name, description in texts.commands]
@@ -145,6 +157,8 @@ def build_application(settings: Settings) -> BotApplication:
 
     async def post_shutdown(application: BotApplication) -> None:
         if application.bot_data.services is not None:
+            if application.bot_data.services.broadcast_bot is not None:
+                await application.bot_data.services.broadcast_bot.shutdown()
             await application.bot_data.services.state.close()
 
     application: BotApplication = (
@@ -153,7 +167,7 @@ def build_application(settings: Settings) -> BotApplication:
         .base_url(settings.telegram.api_base_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(parse_mode="HTML", link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram.overall_rate, max_retries=5))
+        .rate_limiter(PriorityLimiter(settings.telegram.overall_rate, settings.telegram.reply_reserve, max_retries=5))
         .concurrent_updates(8)
         .request(AiohttpRequest(pool_size=32))
         .get_updates_request(AiohttpRequest(pool_size=1, read_timeout=5.0))
@@ -174,10 +188,8 @@ def run(settings: Settings) -> None:
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     application = build_application(settings)
     if settings.telegram.mode == "webhook":
-        hook = settings.telegram.webhook
-        application.run_webhook(
-            listen=hook.listen, port=hook.port, url_path=hook.path, webhook_url=hook.url,
-            secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES,
-        )
+        from bot.webhook import serve_webhook  # our server: secret and size checked before the body
+
+        asyncio.run(serve_webhook(application, settings))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -59,6 +59,8 @@ class WebhookSettings(_Section):
     port: int = Field(8443, ge=1, le=65535)
     path: str = Field("telegram", pattern=r"^[A-Za-z0-9_\-/]*$")
     url: str = Field("", pattern=r"^(https?://\S+)?$")
+    # Largest request body accepted; larger ones are refused (413) before they are read.
+    max_body_bytes: int = Field(1_048_576, ge=65_536, le=104_857_600)
 
 
 class TelegramSettings(_Section):
@@ -69,6 +71,17 @@ class TelegramSettings(_Section):
     retry_seconds: float = Field(60, ge=0, le=3600)
     # Messages per second the bot sends in all (python-telegram-bot's AIORateLimiter); 0: no cap.
     overall_rate: float = Field(30, ge=0)
+    # Of overall_rate, sends per second that broadcasts can never take: replies to citizens keep them.
+    reply_reserve: float = Field(5, ge=0)
+    # Per citizen: messages and button presses handled at once, then per minute; beyond, dropped.
+    user_burst: int = Field(10, ge=1)
+    user_per_minute: float = Field(30, gt=0)
+
+    @model_validator(mode="after")
+    def _reserve_below_rate(self) -> TelegramSettings:
+        if self.overall_rate and self.reply_reserve >= self.overall_rate:
+            raise ValueError("reply_reserve must be below overall_rate (broadcasts would never send)")
+        return self
 
 
 class StateSettings(_Section):
@@ -141,6 +154,11 @@ class CasesSettings(_Section):
     recent_events: int = Field(5, ge=1, le=20)
     demo_count: int = Field(1000, ge=10)
     check_seconds: float = Field(60, gt=0)
+    # None: demo data in the local console only; True: also on Telegram (never in production).
+    demo: bool | None = None
+    max_failures_per_case: int = Field(10, ge=1, le=1000)
+    case_cooldown_hours: float = Field(24, gt=0, le=24 * 90)
+    factor_min_digits: int = Field(4, ge=1, le=12)
 
     @model_validator(mode="after")
     def _pattern_compiles(self) -> CasesSettings:

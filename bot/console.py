@@ -60,6 +60,8 @@ def _show(replies: list[Reply], out: TextIO) -> list[Button]:
 
 async def run_console(settings: Settings, stdin: TextIO, out: TextIO) -> None:
     """Read lines until end of input, answering each like the Telegram bot would."""
+    if settings.cases.demo is None:  # the console may try the bot on synthetic cases; Telegram never by default
+        settings = settings.model_copy(update={"cases": settings.cases.model_copy(update={"demo": True})})
     services = await open_services(settings)
     conversation = services.conversation
     try:

@@ -24,6 +24,7 @@ from bot.faq.matcher import MatchResult
 from bot.faq.normalize import syllables
 from bot.knowledge import Knowledge
 from bot.lookup import CaseLookup
+from bot.privacy import mask_private
 from bot.replies import Button, Reply, answer_text, label
 from bot.smalltalk import small_talk_kind
 from bot.state import StateStore
@@ -171,6 +172,9 @@ class Conversation:
         """Answer a free-text message."""
         if self.lookup is not None and self.lookup.pending(user.id):
             return await self.lookup.receive(user.id, await self._english(user), message)
+        code = self.lookup.codes.find(message) if self.lookup is not None else None
+        if code is not None:  # "cho em tra hồ sơ QN-2026-000066": a lookup, never a stored question
+            return await self.case(user, code)
         texts = await self._texts(user)
         prefix = ""
         if len(message) > QUESTION_LIMIT:
@@ -185,7 +189,8 @@ class Conversation:
         knowledge = self.knowledge  # one FAQ version for the whole reply, even if a reload lands meanwhile
         result = knowledge.matcher.match(message)
         top = result.candidates[0] if result.candidates else None
-        await self.state.record_question(message, result.outcome, result.score, top.entry_id if top else None)
+        stored = mask_private(message, self.lookup.codes if self.lookup is not None else None)
+        await self.state.record_question(stored, result.outcome, result.score, top.entry_id if top else None)
         replies = await self._result(user, texts, result, knowledge)
         if prefix:
             replies[0] = Reply(prefix + replies[0].text, replies[0].buttons)

@@ -1,7 +1,8 @@
 """python-telegram-bot's HTTP transport on aiohttp instead of httpx.
 
 Measured in benchmarks/bot_load.py: the same bot spends less CPU per reply with it. Errors
-carry the exception's class name only: messages can hold the request URL, which holds the token.
+carry the exception's class name only and are raised outside the `except` block, so no transport
+exception is chained to them: aiohttp's messages can hold the request URL, which holds the token.
 (Telegram-specific like bot/app.py: the core never imports this.)
 """
 
@@ -68,12 +69,15 @@ class AiohttpRequest(BaseRequest):
             data = form
         elif request_data is not None:
             data = request_data.json_parameters
+        error: TimedOut | NetworkError
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
-            raise TimedOut(f"aiohttp: {type(exc).__name__}") from exc
+            error = TimedOut(f"aiohttp: {type(exc).__name__}")
         except asyncio.CancelledError:
             raise
-        except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}") from exc
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
+            error = NetworkError(f"aiohttp.{type(exc).__name__}")
+        # Raised here, not in the except block: neither __cause__ nor __context__ carries the URL.
+        raise error

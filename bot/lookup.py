@@ -1,15 +1,20 @@
 """The case lookup dialogue, free of Telegram: code, then second factor, then the answer.
 
-An unknown code and a wrong second factor get the same neutral message, failures are limited
-per user per hour (counted in the state database, so a restart does not reset them), and every
+An unknown code and a wrong second factor get the same neutral message. Failures are limited
+per user per hour and per case code across all users (a cool-down the agency configures), both
+counted in the state database, so a restart does not reset them; the check, the verification
+and the record run under one lock, so concurrent updates cannot slip past the limit. Every
 lookup is audited with pseudonyms only. Names are masked; no address or ID is ever shown.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import html
+import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from bot.cases.codes import CodeFormat
@@ -20,7 +25,10 @@ from bot.replies import Button, Reply
 from bot.state import StateStore
 from bot.texts import CASE_EN, CASE_VI, CaseTexts
 
+log = logging.getLogger(__name__)
+
 _PENDING_SECONDS = 600  # an unfinished lookup is forgotten after this long
+_VERIFIED_SECONDS = 3600  # the "follow" button works this long after a successful lookup
 _CANCEL_WORDS = {"huy", "/huy", "thoi", "cancel", "/cancel", "stop"}
 
 
@@ -30,8 +38,8 @@ def signature(record: CaseRecord) -> str:
 
 
 def mask(name: str) -> str:
-    """Initials only: 'Nguyễn Văn An' -> 'N. V. A.'."""
-    return " ".join(part[0].upper() + "." for part in name.split() if part)
+    """Initials only, HTML-escaped: 'Nguyễn Văn An' -> 'N. V. A.'."""
+    return html.escape(" ".join(part[0].upper() + "." for part in name.split() if part))
 
 
 def money(amount: int, english: bool) -> str:
@@ -42,6 +50,16 @@ def money(amount: int, english: bool) -> str:
 class _Pending:
     code: str | None
     since: float
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A change to tell a follower about; marked seen only once Telegram accepted it."""
+
+    chat_id: int
+    code: str
+    seen: str
+    reply: Reply
 
 
 class CaseLookup:
@@ -55,8 +73,19 @@ class CaseLookup:
         self.codes = CodeFormat.configured(settings)
         self.state = state
         self.hotline = html.escape(hotline)
-        self._pending: dict[int, _Pending] = {}
-        self._verified: dict[int, str] = {}  # the last case each user proved access to
+        # Both ordered oldest first, so abandoned entries are pruned from the front.
+        self._pending: OrderedDict[int, _Pending] = OrderedDict()
+        self._verified: OrderedDict[int, tuple[str, float]] = OrderedDict()  # last case proved, when
+        self._guess = asyncio.Lock()  # limit check, verification and record are one step
+
+    def _prune(self) -> None:
+        """Forget lookups abandoned half-way and old proofs of access."""
+        now = time.monotonic()
+        while self._pending and now - next(iter(self._pending.values())).since > _PENDING_SECONDS:
+            self._pending.popitem(last=False)
+        while self._verified and now - next(iter(self._verified.values()))[1] > _VERIFIED_SECONDS:
+            self._verified.popitem(last=False)
+
     def pending(self, user_id: int) -> bool:
         """Is this user in the middle of a lookup?"""
         entry = self._pending.get(user_id)
@@ -75,12 +104,23 @@ class CaseLookup:
         since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
         return await self.state.failed_lookups(user_id, since) >= self.settings.max_failures_per_hour
 
+    async def _case_failures(self, code: str) -> int:
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=self.settings.case_cooldown_hours)
+        return await self.state.failed_case_lookups(code, since)
+
+    def available(self) -> bool:
+        """Is there an export to look cases up in?"""
+        return self.store.snapshot_id() is not None or self.store.path.exists()
+
     async def begin(self, user_id: int, english: bool, typed_code: str | None = None) -> list[Reply]:
         """Start a lookup, with the code when the citizen already gave it."""
         texts = self._texts(english)
+        self._prune()
+        self._pending.pop(user_id, None)
+        if not self.available():
+            return [Reply(texts.offline.format(hotline=self.hotline))]
         if await self._limited(user_id):
             await self.state.record_lookup(user_id, "limited", None)
-            self._pending.pop(user_id, None)
             return [Reply(texts.limited.format(hotline=self.hotline))]
         self._pending[user_id] = _Pending(None, time.monotonic())
         if typed_code:
@@ -99,8 +139,9 @@ class CaseLookup:
             return await self.begin(user_id, english)
         if text.strip().lower() in _CANCEL_WORDS:
             return self.cancel(user_id, english)
-        if pending.code is None:
-            code = self.codes.parse(text)
+        typed_code = self.codes.find(text) if pending.code is not None else None
+        if pending.code is None or typed_code:  # the code, or a new code instead of the factor
+            code = typed_code or self.codes.parse(text)
             if code is None:
                 return [Reply(texts.bad_format.format(example=html.escape(self.codes.example)),
                               self._cancel_button(texts))]
@@ -109,26 +150,41 @@ class CaseLookup:
             return [Reply(texts.ask_factor.format(factor=html.escape(factor)), self._cancel_button(texts))]
         code = pending.code
         del self._pending[user_id]
+        async with self._guess:
+            return await self._check(user_id, english, code, text[:64])
+
+    async def _check(self, user_id: int, english: bool, code: str, factor: str) -> list[Reply]:
+        """Verify one guess, within both limits (called under the lock)."""
+        texts = self._texts(english)
         if await self._limited(user_id):
             await self.state.record_lookup(user_id, "limited", code)
             return [Reply(texts.limited.format(hotline=self.hotline))]
+        failures = await self._case_failures(code)
+        if failures >= self.settings.max_failures_per_case:
+            await self.state.record_lookup(user_id, "limited", code)
+            return [Reply(texts.locked.format(hotline=self.hotline))]
         try:
             record = self.store.find(code)
-            party = self.store.verify(code, text[:64]) if record is not None else None
+            party = self.store.verify(code, factor) if record is not None else None
         except CaseStoreError:
             return [Reply(texts.unavailable.format(hotline=self.hotline))]
         if record is None or party is None:
             await self.state.record_lookup(user_id, "unknown" if record is None else "wrong_factor", code)
+            if failures + 1 == self.settings.max_failures_per_case:  # the agency is told (no code in clear)
+                log.warning("case lookup locked for %.0f h after %d failed attempts (case key %s)",
+                            self.settings.case_cooldown_hours, failures + 1, self.state.code_key(code)[:12])
             return [Reply(texts.not_found.format(hotline=self.hotline))]
         await self.state.record_lookup(user_id, "found", code)
-        self._verified[user_id] = code
+        self._verified.pop(user_id, None)
+        self._verified[user_id] = (code, time.monotonic())
         answer = self.answer(record, english)
         return [Reply(answer.text, ((Button(texts.follow, "w:"),),))]
 
     async def follow(self, user_id: int, english: bool) -> list[Reply]:
         """Subscribe the user to the case they last looked up successfully (never another)."""
         texts = self._texts(english)
-        code = self._verified.get(user_id)
+        self._prune()
+        code = self._verified.pop(user_id, (None, 0.0))[0]
         record = self.store.find(code) if code else None
         if code is None or record is None:
             return [Reply("", notice=texts.cancelled)]
@@ -140,9 +196,10 @@ class CaseLookup:
         count = await self.state.unsubscribe_cases(user_id, code)
         return [Reply(self._texts(english).unfollowed.format(count=count))]
 
-    async def changes(self) -> list[tuple[int, Reply]]:
-        """Notifications for followed cases whose status or timeline changed since last seen."""
-        notices: list[tuple[int, Reply]] = []
+    async def changes(self) -> list[Notice]:
+        """Notices for followed cases whose status or timeline changed since last seen; each is
+        marked seen by `delivered` once sent, so a failed send is retried on the next check."""
+        notices: list[Notice] = []
         for chat_id, code, seen in await self.state.case_subscriptions():
             try:
                 record = self.store.find(code)
@@ -158,9 +215,13 @@ class CaseLookup:
             latest = record.events[0].description if record.events else ""
             text = texts.changed.format(code=html.escape(code), date=record.updated_on.strftime("%d/%m/%Y"),
                                         status=html.escape(title), event=html.escape(latest))
-            notices.append((chat_id, Reply(text, ((Button(texts.unfollow, f"u:{code}"),),))))
-            await self.state.mark_seen(chat_id, code, signature(record))
+            reply = Reply(text, ((Button(texts.unfollow, f"u:{code}"),),))
+            notices.append(Notice(chat_id, code, signature(record), reply))
         return notices
+
+    async def delivered(self, notice: Notice) -> None:
+        """Telegram accepted the notice: the follower has now seen this state of the case."""
+        await self.state.mark_seen(notice.chat_id, notice.code, notice.seen)
 
     def answer(self, record: CaseRecord, english: bool) -> Reply:
         """The case as the citizen sees it: status explained, amounts, office, recent steps."""

@@ -5,6 +5,7 @@ sendPhoto, sendDocument, editMessageText, answerCallbackQuery, setMyCommands, de
 setWebhook, ...), keeps what the bot sent, and injects faults on demand: 429 with retry_after,
 403, 5xx, dropped connections. Like Telegram it can enforce send limits (overall per second and
 per chat), answering 429 with retry_after when they are exceeded, and refuse blocked users (403).
+An edit that changes nothing is refused with Telegram's 400 "message is not modified".
 Random 5xx and dropped connections happen before a message is accepted, so a retry is safe.
 """
 
@@ -28,6 +29,8 @@ _SENDS = {"sendMessage", "sendPhoto", "sendDocument"}
 _JSON_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "reply_markup", "allowed_updates", "commands",
                 "link_preview_options", "show_alert", "drop_pending_updates", "max_connections", "scope",
                 "cache_time", "disable_notification", "protect_content", "reply_parameters", "entities"}
+_NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply markup are "
+                 "exactly the same as a current content and reply markup of the message")
 
 
 @dataclass
@@ -71,6 +74,7 @@ class FakeTelegram:
     by_chat: dict[int, list[Sent]] = field(default_factory=dict)
     webhook: dict[str, Any] = field(default_factory=dict)
     drop_until: float = 0.0
+    stall_until: float = 0.0  # sends before this time hang without an answer until then
     rate_limit: float | None = None  # sends accepted per second overall; beyond: 429
     chat_interval: float | None = None  # seconds between two sends to one chat; sooner: 429
     retry_after: int = 1  # what a limit 429 asks for
@@ -229,6 +233,8 @@ class FakeTelegram:
             return web.Response(status=503)
         params = await self._params(request)
         if method in _SENDS:
+            while time.monotonic() < self.stall_until:  # a hanging server: the client times out first
+                await asyncio.sleep(0.1)
             if self._random.random() < self.drop_rate:
                 if request.transport is not None:
                     request.transport.abort()
@@ -244,6 +250,8 @@ class FakeTelegram:
         handler = getattr(self, "_" + method, None)
         result = await handler(params) if handler else True
         await self._notify()
+        if isinstance(result, web.Response):  # an error the method itself answers
+            return result
         return web.json_response({"ok": True, "result": result})
 
     def _limits(self, params: dict[str, Any]) -> web.Response | None:
@@ -320,8 +328,10 @@ class FakeTelegram:
             message["document"] = {"file_id": sent.file_id, "file_unique_id": "u" + str(sent.file_id)[:8]}
         return message
 
-    async def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    async def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:  # noqa: N802
         sent = self.messages.get(int(params["message_id"]))
+        if sent is not None and (sent.text, sent.reply_markup) == (str(params["text"]), params.get("reply_markup")):
+            return web.json_response({"ok": False, "error_code": 400, "description": _NOT_MODIFIED}, status=400)
         if sent is None:
             sent = Sent(int(params["message_id"]), int(params["chat_id"]), "", None)
             self.messages[sent.message_id] = sent

@@ -20,7 +20,7 @@ def write_config(tmp_path: Path, rate: int) -> Path:
     config = tmp_path / "config.yaml"
     config.write_text(
         f"faq:\n  dir: {ROOT / 'faq'}\n  watch: false\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n"
-        f"cases:\n  database: {tmp_path / 'cases.sqlite3'}\n  demo_count: 50\n"
+        f"cases:\n  database: {tmp_path / 'cases.sqlite3'}\n  demo_count: 50\n  demo: true\n"
         f"telegram:\n  overall_rate: 0\n  retry_seconds: 5\n"
         f"announcements:\n  rate: {rate}\n  progress_seconds: 1\n",
         encoding="utf-8",

@@ -183,3 +183,52 @@ async def test_a_thousand_codes_from_one_user_reveal_nothing(tmp_path: Path) -> 
         again = CaseLookup(CaseStore(target), {}, settings.cases, state, "[hotline]")
         assert (await again.begin(7, english=False))[0].text.startswith("Bạn đã tra cứu sai nhiều lần")
         assert (await again.begin(8, english=False))[0].text.startswith("Vui lòng gõ")  # other users unaffected
+
+
+def test_initials_are_escaped_for_telegram_html() -> None:
+    assert mask("<Công ty> TNHH Minh An") == "&lt;. T. T. M. A."  # Telegram refuses a raw "<."
+
+
+async def test_an_answer_with_markup_in_a_name_is_valid_html(tmp_path: Path) -> None:
+    settings = load_settings(ROOT / "config.yaml", environ={})
+    target = tmp_path / "cases.sqlite3"
+    row = {**ROW, "creditor_name": "<Công ty> TNHH Minh An", "executor": "<b>Lê Văn Cường"}
+    import_rows(read_csv(write_csv(tmp_path / "x.csv", [row])), target, CODES, STATUSES)
+    async with await StateStore.open(tmp_path / "state.sqlite3") as state:
+        lookup = CaseLookup(CaseStore(target), {}, settings.cases, state, "[hotline]")
+        await lookup.begin(3, english=False, typed_code=ROW["code"])
+        text = (await lookup.receive(3, english=False, text="1970"))[0].text
+    assert "Người được thi hành án: &lt;. T. T. M. A." in text and "Chấp hành viên: &lt;. V. C." in text
+    assert "<." not in text
+
+
+@pytest.mark.parametrize("typed", ["QN-２０２６-０００１２３", "QN-2026-٠٠٠١٢٣", "ＱＮ－2026－000123"])
+def test_codes_with_non_ascii_digits_are_normalised(typed: str) -> None:
+    assert CodeFormat(r"^QN-\d{4}-\d{6}$", "x").parse(typed) == "QN-2026-000123"
+
+
+def test_an_export_with_factors_shorter_than_configured_is_refused(tmp_path: Path) -> None:
+    strong = {**ROW, "creditor_factor": "051070001234", "debtor_factor": "1982"}  # 12-digit ID vs a year
+    report = import_rows(read_csv(write_csv(tmp_path / "x.csv", [strong])), tmp_path / "cases.sqlite3",
+                         CODES, STATUSES, min_digits=6)
+    assert report.errors == ["line 2: thông tin xác minh phải có ít nhất 6 chữ số (cases.factor_min_digits)"]
+    assert not (tmp_path / "cases.sqlite3").exists()
+
+
+async def test_abandoned_lookups_and_old_proofs_are_forgotten(tmp_path: Path) -> None:
+    settings = load_settings(ROOT / "config.yaml", environ={})
+    target = tmp_path / "cases.sqlite3"
+    import_rows(read_csv(write_csv(tmp_path / "x.csv", [ROW])), target, CODES, STATUSES)
+    async with await StateStore.open(tmp_path / "state.sqlite3") as state:
+        lookup = CaseLookup(CaseStore(target), {}, settings.cases, state, "[hotline]")
+        for user in range(2000):  # deep links never finished
+            await lookup.begin(user, english=False, typed_code=ROW["code"])
+        await lookup.begin(5000, english=False, typed_code=ROW["code"])
+        await lookup.receive(5000, english=False, text="1970")  # a success: a proof of access
+        assert len(lookup._pending) == 2000 and len(lookup._verified) == 1
+        for entry in lookup._pending.values():  # eleven minutes later
+            entry.since -= 660
+        lookup._verified[5000] = (ROW["code"], lookup._verified[5000][1] - 3660)
+        await lookup.begin(9000, english=False)
+        assert list(lookup._pending) == [9000] and not lookup._verified
+        assert (await lookup.follow(5000, english=False))[0].text == ""  # the old proof no longer subscribes

@@ -175,3 +175,8 @@ def test_decision_weights_cover_every_feature() -> None:
     assert 0 < chances.sum() < 1 and chances[0] > chances[1]  # "none of these" keeps a share
     with pytest.raises(ValueError, match="fit_decision"):
         Decision({"rank": {}, "none": {}, "confidence": {}})
+
+
+def test_zero_width_characters_do_not_lower_the_score(matcher: Matcher) -> None:
+    plain = matcher.match("co duoc tra gop khong")
+    assert matcher.match("co duoc tr\u200ba g\u200cop khong") == plain

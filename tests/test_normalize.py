@@ -70,3 +70,7 @@ def test_long_messages_split_at_boundaries() -> None:
     assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
     assert split_message("ngắn") == ["ngắn"]
     assert all(len(p) <= 4096 for p in split_message("x" * 10_000))  # no boundary at all
+
+
+def test_zero_width_characters_inside_words_are_ignored() -> None:
+    assert syllables("co duoc tr\u200ba g\u200cop khong\u2060\ufeff") == ["co", "duoc", "tra", "gop", "khong"]

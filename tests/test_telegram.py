@@ -16,18 +16,23 @@ import pytest
 from bot.app import BotApplication, build_application
 from bot.config import Settings, load_settings
 from bot.faq.loader import load_faq
+from bot.webhook import open_webhook
 from tests.fake_telegram import TOKEN, FakeTelegram, Fault, Sent
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_settings(tmp_path: Path, base_url: str, extra: str = "", env: dict[str, str] | None = None) -> Settings:
+def make_settings(tmp_path: Path, base_url: str, extra: str = "", env: dict[str, str] | None = None,
+                  throttled: bool = False) -> Settings:
+    # The tests' citizens write as fast as they are answered: the per-user throttle is lifted
+    # unless a test asks for the shipped limits (tests/test_throttle.py).
+    lifted = "" if throttled else "  user_burst: 100000\n"
     config = tmp_path / "config.yaml"
     config.write_text(
         f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n"
         f"cases:\n  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n  database: {tmp_path / 'cases.sqlite3'}\n"
-        f"  demo_count: 200\n  check_seconds: 0.2\n"
-        f"telegram:\n  retry_seconds: 30\n{extra}",
+        f"  demo_count: 200\n  demo: true\n  check_seconds: 0.2\n"
+        f"telegram:\n  retry_seconds: 30\n{lifted}{extra}",
         encoding="utf-8",
     )
     environ = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base_url, **(env or {})}
@@ -235,10 +240,7 @@ async def test_webhook_checks_the_secret(telegram: FakeTelegram, tmp_path: Path,
         env={"TELEGRAM_WEBHOOK_SECRET": secret},
     )
     application = await started(settings)
-    assert application.updater is not None
-    hook = settings.telegram.webhook
-    await application.updater.start_webhook(listen=hook.listen, port=hook.port, url_path=hook.path,
-                                            webhook_url=hook.url, secret_token=settings.webhook_secret)
+    runner = await open_webhook(application, settings)
     try:
         assert telegram.webhook["url"] == "https://bot.example.test/telegram"
         assert telegram.webhook["secret_token"] == secret
@@ -256,6 +258,7 @@ async def test_webhook_checks_the_secret(telegram: FakeTelegram, tmp_path: Path,
         replies = await telegram.wait_for(20, 1)
         assert replies[0].text.startswith("Xin chào!")
     finally:
+        await runner.cleanup()
         await stopped(application)
 
 
@@ -270,3 +273,16 @@ async def test_an_internal_error_gets_an_apology_and_a_clean_log(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "error while handling update" in logged and "OperationalError" in logged
     assert "4242" not in logged and "riêng tư" not in logged
+
+
+async def test_a_double_tap_does_not_post_the_page_again(telegram: FakeTelegram, bot: BotApplication) -> None:
+    menu = await ask(telegram, 8, "/chude")
+    await press(telegram, 8, menu, "Tự nguyện thi hành án")
+    data = next(data for label, data in menu.buttons() if "Tự nguyện thi hành án là gì" in label)
+    edits = len([m for m in telegram.methods() if m == "editMessageText"])
+    for _ in range(2):  # the same button twice: the second edit changes nothing (Telegram: 400)
+        await telegram.press(8, menu, data)
+    await telegram.wait_until(lambda: telegram.methods().count("editMessageText") >= edits + 2)
+    with pytest.raises(TimeoutError):  # nothing is posted as a new message
+        await telegram.wait_for(8, 2, timeout=1.0)
+    assert len(telegram.sent_to(8)) == 1 and menu.edits == 2

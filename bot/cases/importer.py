@@ -73,8 +73,9 @@ def _events(value: str) -> str:
 
 
 class _Checker:
-    def __init__(self, codes: CodeFormat, statuses: set[str], report: ImportReport) -> None:
+    def __init__(self, codes: CodeFormat, statuses: set[str], report: ImportReport, min_digits: int = 1) -> None:
         self.codes, self.statuses, self.report = codes, statuses, report
+        self.min_digits = min_digits
         self.seen: set[str] = set()
         self.offices: dict[str, tuple[str, str, str]] = {}
         self._salts, self._used = b"", 0
@@ -116,6 +117,9 @@ class _Checker:
         factors = {party: normalise_factor(row[f"{party}_factor"]) for party in ("creditor", "debtor")}
         if not all(factors.values()):
             problems.append("thông tin xác minh (creditor_factor, debtor_factor) phải có chữ số")
+        elif min(map(len, factors.values())) < self.min_digits:
+            problems.append(f"thông tin xác minh phải có ít nhất {self.min_digits} chữ số "
+                            "(cases.factor_min_digits)")
         office = (row["office_name"].strip(), row["office_address"].strip(), row["office_phone"].strip())
         known = self.offices.setdefault(row["office_id"].strip(), office)
         if known != office:
@@ -138,19 +142,20 @@ class _Checker:
 
 
 def import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: CodeFormat,
-                statuses: set[str]) -> ImportReport:
-    """Validate and write rows (line number, CSV row) as a new snapshot at `out`."""
+                statuses: set[str], min_digits: int = 1) -> ImportReport:
+    """Validate and write rows (line number, CSV row) as a new snapshot at `out`; each second
+    factor must have at least `min_digits` digits (`cases.factor_min_digits`)."""
     with paused_gc():
-        return _import_rows(rows, out, codes, statuses)
+        return _import_rows(rows, out, codes, statuses, min_digits)
 
 
 def _import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: CodeFormat,
-                 statuses: set[str]) -> ImportReport:
+                 statuses: set[str], min_digits: int) -> ImportReport:
     temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(out)
     try:
-        report = _build(rows, temporary, codes, statuses)
+        report = _build(rows, temporary, codes, statuses, min_digits)
     except BaseException:  # a bad file, Ctrl-C: nothing left behind
         temporary.unlink(missing_ok=True)
         raise
@@ -183,9 +188,9 @@ def _alive(pid: int) -> bool:
 
 
 def _build(rows: Iterable[tuple[int, dict[str, str]]], temporary: Path, codes: CodeFormat,
-           statuses: set[str]) -> ImportReport:
+           statuses: set[str], min_digits: int) -> ImportReport:
     report = ImportReport()
-    checker = _Checker(codes, statuses, report)
+    checker = _Checker(codes, statuses, report, min_digits)
     temporary.unlink(missing_ok=True)
     db = sqlite3.connect(temporary)
     try:

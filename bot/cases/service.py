@@ -25,9 +25,14 @@ def build_demo(settings: Settings, out: Path, count: int) -> tuple[ImportReport,
 
 
 def open_case_store(settings: Settings) -> CaseStore:
-    """The case store; when the configured export does not exist yet, a demo snapshot there."""
+    """The case store. When the configured export does not exist: a demo snapshot there only if
+    `cases.demo` says so; otherwise lookups answer "not available" until the export appears."""
     path = settings.cases.database
     if not path.exists():
-        log.warning("no case database at %s: creating a demo snapshot with synthetic cases", path.name)
-        build_demo(settings, path, settings.cases.demo_count)
+        if settings.cases.demo:
+            log.warning("no case database at %s: creating a demo snapshot with synthetic cases", path)
+            build_demo(settings, path, settings.cases.demo_count)
+        else:
+            log.error("no case database at %s: case lookup is disabled until the agency's export is "
+                      "placed there (python -m bot cases import EXPORT.csv)", path)
     return CaseStore(path, settings.cases.recent_events)

@@ -21,9 +21,13 @@ _TELEX_MARKS = (("dd", "d"), ("aa", "a"), ("aw", "a"), ("ee", "e"), ("oo", "o"),
 
 class _FoldTable(dict[int, str]):
     """str.translate table built lazily, one character at a time: compatibility forms unified
-    (NFKD: full-width letters, ligatures), case folded, combining marks dropped, đ -> d."""
+    (NFKD: full-width letters, ligatures), case folded, combining marks and zero-width
+    characters dropped, đ -> d."""
 
     def __missing__(self, code: int) -> str:
+        if unicodedata.category(chr(code)) == "Cf":  # zero-width and other invisible format characters
+            self[code] = ""
+            return ""
         char = unicodedata.normalize("NFKD", chr(code)).casefold()
         folded = "".join(c for c in char if not unicodedata.combining(c)).replace("đ", "d").replace("ð", "d")
         self[code] = folded

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from bot.app import BotApplication
 from bot.config import Settings
-from bot.handlers import announce, callbacks, commands, errors, jobs, messages, staff
+from bot.handlers import announce, callbacks, commands, errors, jobs, messages, staff, throttle
+from bot.throttle import Throttle
 
 
 def register(application: BotApplication, settings: Settings) -> None:
     """Register every handler, in the order they must be tried."""
+    # Before everything (group -1): a user over their rate is stopped here, answered at most once.
+    limits = settings.telegram
+    application.add_handler(TypeHandler(Update, throttle.Gate(Throttle(limits.user_burst, limits.user_per_minute))),
+                            group=-1)
     # Commands first, so "/help" is never taken for a question.
     application.add_handler(CommandHandler("start", commands.start))
     application.add_handler(CommandHandler("help", commands.help_))

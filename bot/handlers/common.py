@@ -108,6 +108,8 @@ async def send(update: Update, context: BotContext, replies: list[Reply]) -> Non
             try:
                 await deliver(partial(target.edit_text, reply.text, reply_markup=markup(reply)), retry)
                 continue
-            except BadRequest as exc:  # e.g. "message is not modified" or too old to edit
-                log.debug("edit failed (%s); sending a new message", exc)
+            except BadRequest as exc:
+                if "message is not modified" in exc.message.lower():  # a double tap: already shown
+                    continue
+                log.debug("edit failed (%s); sending a new message", exc)  # e.g. too old to edit
         await post(context.bot, chat.id, reply, retry)

@@ -20,13 +20,17 @@ async def notify_case_changes(context: BotContext) -> None:
     if lookup is None:
         return
     retry = context.services.settings.telegram.retry_seconds
-    for chat_id, reply in await lookup.changes():
+    for notice in await lookup.changes():
+        reply = notice.reply
         try:
-            await deliver(partial(context.bot.send_message, chat_id, reply.text, reply_markup=markup(reply)), retry)
+            await deliver(partial(context.bot.send_message, notice.chat_id, reply.text, reply_markup=markup(reply)),
+                          retry)
         except Forbidden:  # the citizen blocked the bot: stop following for them
-            await lookup.state.unsubscribe_cases(chat_id)
-        except Exception:  # one failed notice must not stop the others; logged without content
-            log.warning("a case notification could not be sent", exc_info=True)
+            await lookup.state.unsubscribe_cases(notice.chat_id)
+        except Exception as exc:  # kept unseen, so the next check sends it again; logged without content
+            log.warning("a case notification could not be sent (%s); it will be retried", type(exc).__name__)
+        else:
+            await lookup.delivered(notice)
 
 
 async def forget_old_questions(context: BotContext) -> None:

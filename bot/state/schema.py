@@ -102,7 +102,12 @@ _VOTES = [
     """CREATE TABLE IF NOT EXISTS votes_cast (vote_key TEXT PRIMARY KEY, given_at TEXT NOT NULL)""",
 ]
 
-SCHEMA = [*_CORE, *_ANNOUNCEMENTS, *_VOTES]
+# Case lookups: failures per case code (all users together) are counted from the audit.
+_CASE_LIMITS = [
+    """CREATE INDEX IF NOT EXISTS lookups_by_code ON lookups (code_key, looked_up_at)""",
+]
+
+SCHEMA = [*_CORE, *_ANNOUNCEMENTS, *_VOTES, *_CASE_LIMITS]
 
 
 async def migrate(connection: aiosqlite.Connection) -> None:

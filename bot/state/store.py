@@ -2,7 +2,7 @@
 
 All access to it goes through StateStore, so another engine can replace it later. Nothing here
 identifies a citizen: questions and feedback carry no user at all, and preferences are keyed by
-a keyed hash (HMAC) of the Telegram user id with a secret generated on first use.
+a keyed hash (HMAC) of the Telegram user id with a secret kept outside the file (bot/state/keys.py).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -18,6 +17,7 @@ from types import TracebackType
 import aiosqlite
 
 from bot.state.announcements import AnnouncementStore
+from bot.state.keys import state_key
 from bot.state.schema import SCHEMA, migrate
 
 _QUESTION_CHARS = 1000  # stored questions are cut to this length
@@ -65,7 +65,8 @@ class StateStore:
 
     @classmethod
     async def open(cls, path: Path, busy_timeout: float = 5.0) -> StateStore:
-        """Open (creating if needed) the database file and its tables.
+        """Open (creating if needed) the database file and its tables; the pseudonym key comes
+        from outside the file (bot/state/keys.py).
 
         The connection is in autocommit mode (`isolation_level=None`): every statement is its own
         transaction, so no code path (an exception between a write and its commit, a write that
@@ -76,26 +77,24 @@ class StateStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(path, timeout=busy_timeout, isolation_level=None)
         try:
-            return await cls._set_up(connection)
+            return await cls._set_up(connection, path)
         except BaseException:
             await connection.close()
             raise
 
     @classmethod
-    async def _set_up(cls, connection: aiosqlite.Connection) -> StateStore:
+    async def _set_up(cls, connection: aiosqlite.Connection, path: Path) -> StateStore:
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute("PRAGMA synchronous=NORMAL")
         for statement in SCHEMA:
             await connection.execute(statement)
         await migrate(connection)
-        await connection.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('user_key_secret', ?)", (secrets.token_hex(32),)
-        )
-        await connection.commit()
         async with connection.execute("SELECT value FROM meta WHERE key = 'user_key_secret'") as cursor:
             row = await cursor.fetchone()
-        assert row is not None
-        return cls(connection, bytes.fromhex(row[0]))
+        key = state_key(path, str(row[0]) if row else None)  # moved out of the file before it is deleted
+        await connection.execute("DELETE FROM meta WHERE key = 'user_key_secret'")
+        await connection.commit()
+        return cls(connection, key)
 
     async def close(self) -> None:
         """Close the connection."""
@@ -280,3 +279,13 @@ class StateStore:
         )
         await self._db.commit()
         return cursor.rowcount
+
+    async def failed_case_lookups(self, code: str, since: dt.datetime) -> int:
+        """Failed lookups of this case code by anyone since `since` (UTC): the per-case limit."""
+        async with self._db.execute(
+            "SELECT count(*) FROM lookups WHERE code_key = ? AND looked_up_at >= ? "
+            "AND outcome IN ('unknown', 'wrong_factor')",
+            (self.code_key(code), since.isoformat(timespec="seconds")),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0

@@ -262,6 +262,8 @@ class CaseTexts:
     changed: str
     unfollow: str
     unfollowed: str
+    locked: str
+    offline: str
 
 
 CASE_VI = CaseTexts(
@@ -298,6 +300,14 @@ CASE_VI = CaseTexts(
     changed="🔔 Hồ sơ <b>{code}</b> có cập nhật ({date}): <b>{status}</b>\n{event}\nGõ /tracuu để xem chi tiết.",
     unfollow="🔕 Thôi theo dõi",
     unfollowed="Đã thôi theo dõi {count} hồ sơ.",
+    locked=(
+        "Hồ sơ này đã bị nhập sai thông tin xác minh quá nhiều lần, nên tạm khóa tra cứu trực tuyến "
+        "để bảo vệ người dân. Bạn vui lòng liên hệ Chấp hành viên phụ trách hoặc gọi {hotline}."
+    ),
+    offline=(
+        "Tra cứu hồ sơ trực tuyến tạm thời chưa sẵn sàng. Bạn vui lòng liên hệ Chấp hành viên phụ trách "
+        "hoặc gọi đường dây nóng {hotline}."
+    ),
 )
 
 CASE_EN = CaseTexts(
@@ -331,4 +341,9 @@ CASE_EN = CaseTexts(
     changed="🔔 Case <b>{code}</b> was updated ({date}): <b>{status}</b>\n{event}\nType /tracuu for details.",
     unfollow="🔕 Stop following",
     unfollowed="Stopped following {count} case(s).",
+    locked=(
+        "This case has received too many wrong verification answers, so online lookup of it is paused to "
+        "protect the people concerned. Please contact the enforcement officer in charge or call {hotline}."
+    ),
+    offline="Online case lookup is not available yet. Please contact the enforcement officer or call {hotline}.",
 )

@@ -1,0 +1,47 @@
+"""The per-citizen throttle, in front of every other handler (group -1 in the registration list).
+
+An update over the user's limit stops here: no handler runs, so nothing is answered or stored.
+The first of a flood gets a polite "slow down" (a message, or the button's notice), once.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot.app import BotContext
+from bot.handlers.common import deliver
+from bot.texts.throttle import slow_down
+from bot.throttle import Throttle, Verdict
+
+log = logging.getLogger(__name__)
+
+
+class Gate:
+    """A handler callback holding the throttle's buckets."""
+
+    def __init__(self, throttle: Throttle) -> None:
+        self.throttle = throttle
+
+    async def __call__(self, update: Update, context: BotContext) -> None:
+        user = update.effective_user
+        if user is None:
+            return
+        verdict = self.throttle.admit(user.id)
+        if verdict is Verdict.ADMIT:
+            return
+        if verdict is Verdict.WARN:
+            log.info("a user is sending too fast; their messages are dropped for a while")
+            text = slow_down(user.language_code)
+            try:
+                if update.callback_query is not None:
+                    await deliver(partial(update.callback_query.answer, text), retry_seconds=5)
+                elif update.effective_chat is not None:
+                    await deliver(partial(context.bot.send_message, update.effective_chat.id, text), retry_seconds=5)
+            except TelegramError:  # best effort: the flood is dropped either way
+                log.warning("could not tell a user to slow down")
+        raise ApplicationHandlerStop
