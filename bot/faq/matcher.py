@@ -51,7 +51,7 @@ class Thresholds:
     entries are shown. evidence_score (0-100): a direct answer also needs the question's own words
     to match the entry that well (`evidence`, half lexical, half closeness to its nearest phrasing)."""
 
-    confident_score: float = 70
+    confident_score: float = 75
     suggest_score: float = 10
     max_suggestions: int = 3
     evidence_score: float = 74
