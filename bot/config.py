@@ -133,7 +133,8 @@ _MOVED_FAQ_KEYS = {
 class MatchingSettings(_Section):
     confident_score: float = Field(75, gt=0, le=100)
     evidence_score: float = Field(74, ge=0, le=100)
-    suggest_score: float = Field(10, gt=0, le=100)
+    suggest_evidence: float = Field(48, ge=0, le=100)
+    suggest_score: float = Field(20, gt=0, le=100)
     max_suggestions: int = Field(3, ge=1, le=5)
 
     @model_validator(mode="after")

@@ -49,12 +49,14 @@ class Thresholds:
     """Chances in % (0-100) that the leading entry is the one asked about: answered directly
     from confident_score, suggested ("did you mean") from suggest_score; up to max_suggestions
     entries are shown. evidence_score (0-100): a direct answer also needs the question's own words
-    to match the entry that well (`evidence`, half lexical, half closeness to its nearest phrasing)."""
+    to match the entry that well (`evidence`, half lexical, half closeness to its nearest phrasing),
+    and "did you mean" suggest_evidence; both apply to short messages only."""
 
     confident_score: float = 75
-    suggest_score: float = 10
+    suggest_score: float = 20
     max_suggestions: int = 3
     evidence_score: float = 74
+    suggest_evidence: float = 48
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,7 @@ class Matcher:
         """Decide between a confident answer, "did you mean" candidates, or no match."""
         limits = self.thresholds
         ranked, exact, evidence = self._ranked(text)
-        if not ranked or ranked[0].score < limits.suggest_score:
+        if not ranked or ranked[0].score < limits.suggest_score or evidence < limits.suggest_evidence:
             return MatchResult("none", ())
         leader, others = ranked[0], [c for c in ranked[1:] if c.score >= limits.suggest_score]
         # A message that is word for word one of the entry's phrasings is answered directly.
