@@ -145,7 +145,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help=f"write {WEIGHTS_FILE.name}")
     args = parser.parse_args()
     settings = load_settings(ROOT / "config.yaml", environ={})
-    thresholds = Thresholds(**settings.matching.model_dump())
+    thresholds = Thresholds.from_settings(settings.matching)
     faq, _, _ = load_faq(args.root / "faq")
     written = yaml.safe_load((args.root / "tests/data/questions.yaml").read_text(encoding="utf-8"))
     real = yaml.safe_load((args.root / "tests/data/real_questions.yaml").read_text(encoding="utf-8"))

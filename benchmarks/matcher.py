@@ -216,7 +216,7 @@ def main() -> None:
     parser.add_argument("--no-latency", action="store_true", help="accuracy only")
     args = parser.parse_args()
     settings = load_settings(ROOT / "config.yaml", environ={})
-    thresholds = Thresholds(**settings.matching.model_dump())
+    thresholds = Thresholds.from_settings(settings.matching)
     faq, _, _ = load_faq(settings.faq.dir)
     sets = load_sets()
     print(f"FAQ: {len(faq.entries)} entries; " + ", ".join(f"{k}: {len(v)} questions" for k, v in sets.items()))

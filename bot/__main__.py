@@ -121,7 +121,7 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _check(settings: Settings, args: argparse.Namespace) -> int:
-    thresholds = Thresholds(**settings.matching.model_dump())
+    thresholds = Thresholds.from_settings(settings.matching)
     problems = check_faq(args.dir or settings.faq.dir, CheckRules.from_settings(settings.faq), thresholds=thresholds)
     if args.dir is None:  # the configured content: the case status glossary too
         from bot.cases.glossary import load_glossary
@@ -144,7 +144,7 @@ def _faq_sheet(settings: Settings, args: argparse.Namespace) -> int:
     folder = args.dir or settings.faq.dir
     if args.faq_command == "export":
         return export_command(folder, args.xlsx or args.csv, "xlsx" if args.xlsx else "csv")
-    rules, thresholds = CheckRules.from_settings(settings.faq), Thresholds(**settings.matching.model_dump())
+    rules, thresholds = CheckRules.from_settings(settings.faq), Thresholds.from_settings(settings.matching)
     return import_command(args.file, folder, lambda d: check_faq(d, rules, thresholds=thresholds), dry_run=args.dry_run)
 
 

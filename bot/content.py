@@ -119,7 +119,7 @@ def _checked(settings: Settings, version: str) -> Loaded | Rejected:
     # the ones served, and the glossary checked is the one served.
     faq, loaded_problems, where = load_faq(settings.faq.dir)
     instruments, listed = load_instruments(settings.faq.dir)
-    thresholds = Thresholds(**settings.matching.model_dump())
+    thresholds = Thresholds.from_settings(settings.matching)
     matcher = Matcher(faq, thresholds) if faq.entries else None  # no entry: the load reported why
     problems = check_loaded(faq, loaded_problems + listed, where, CheckRules.from_settings(settings.faq),
                             matcher=matcher, instruments=instruments)

@@ -27,4 +27,4 @@ def load_knowledge(folder: Path, matching: MatchingSettings) -> Knowledge:
     faq, problems, _ = load_faq(folder)
     if problems:
         log.warning("FAQ has %d problem(s); run `python -m bot faq check` for the list", len(problems))
-    return Knowledge(faq, Matcher(faq, Thresholds(**matching.model_dump())))
+    return Knowledge(faq, Matcher(faq, Thresholds.from_settings(matching)))

@@ -1,4 +1,6 @@
-"""Shared fixtures: the repository's real FAQ and configuration."""
+"""Shared fixtures: the repository's real FAQ and configuration, the loopback Bot API, and the
+real Application polling it (as a citizen meets it, and with officials configured). Helpers
+(ask, press, make_settings, ...) are in tests/helpers.py."""
 
 from __future__ import annotations
 
@@ -7,10 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import BotApplication
+from bot.cases.service import build_demo
+from bot.cases.store import CaseStore
 from bot.config import Settings, load_settings
 from bot.faq.loader import load_faq
 from bot.faq.matcher import Matcher, Thresholds
+from bot.faq.model import Faq
+from bot.knowledge import Knowledge
 from tests.fake_telegram import FakeTelegram
+from tests.helpers import OFFICIALS, Core, make_settings, open_core, running, stopped
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,10 +29,36 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def matcher(settings: Settings) -> Matcher:
+def shipped_faq(settings: Settings) -> Faq:
     faq, _, _ = load_faq(settings.faq.dir)
-    m = settings.matching
-    return Matcher(faq, Thresholds(**m.model_dump()))
+    return faq
+
+
+@pytest.fixture(scope="session")
+def matcher(settings: Settings, shipped_faq: Faq) -> Matcher:
+    return Matcher(shipped_faq, Thresholds.from_settings(settings.matching))
+
+
+@pytest.fixture(scope="session")
+def shipped_knowledge(shipped_faq: Faq, matcher: Matcher) -> Knowledge:
+    """The shipped FAQ and its matcher (immutable: shared by every test)."""
+    return Knowledge(shipped_faq, matcher)
+
+
+@pytest.fixture(scope="session")
+def demo_cases(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
+    """A read-only snapshot of 200 synthetic cases (shared: nothing writes to it)."""
+    path = tmp_path_factory.mktemp("cases") / "cases.sqlite3"
+    build_demo(settings, path, 200)
+    return CaseStore(path, settings.cases.recent_events)
+
+
+@pytest.fixture
+async def core(settings: Settings, shipped_knowledge: Knowledge, demo_cases: CaseStore,
+               tmp_path: Path) -> AsyncIterator[Core]:
+    """Conversation, Board and Desk on the shipped FAQ and a fresh state database, in process."""
+    async with open_core(settings, shipped_knowledge, demo_cases, tmp_path / "state.sqlite3") as built:
+        yield built
 
 
 @pytest.fixture
@@ -33,3 +67,19 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
     server = await FakeTelegram().start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotApplication]:
+    """The bot with the shipped FAQ and a demo case snapshot, state in tmp_path, polling."""
+    application = await running(make_settings(tmp_path, telegram.base_url))
+    yield application
+    await stopped(application)
+
+
+@pytest.fixture
+async def officials_bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotApplication]:
+    """The bot with two officials (helpers.AUTHOR and helpers.APPROVER), polling."""
+    application = await running(make_settings(tmp_path, telegram.base_url, OFFICIALS))
+    yield application
+    await stopped(application)

@@ -6,53 +6,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.announce.model import Content, Status
 from bot.app import BotApplication
 from bot.config import Settings
 from bot.state import StateStore
 from tests.fake_telegram import FakeTelegram, Sent
-from tests.test_telegram import ask, labels, make_settings, started, stopped
+from tests.helpers import APPROVER, AUTHOR, OFFICIALS, ask, labels, make_settings, press, running, stopped, subscribe
 
-AUTHOR, APPROVER, CITIZEN = 900, 901, 7001
-OFFICIALS = (f"announcements:\n  officials:\n    - id: {AUTHOR}\n      name: Phòng Nghiệp vụ\n      roles: [author]\n"
-             f"    - id: {APPROVER}\n      name: Lãnh đạo\n      roles: [author, approver]\n"
-             "  progress_seconds: 0.3\n  rate: 30\n")
-
-
-async def running(settings: Settings) -> BotApplication:
-    application = await started(settings)
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    return application
-
-
-@pytest.fixture
-async def officials_bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotApplication]:
-    application = await running(make_settings(tmp_path, telegram.base_url, OFFICIALS))
-    yield application
-    await stopped(application)
-
-
-async def subscribe(settings: Settings, chats: range, topic: str = "tiep-dan") -> None:
-    async with await StateStore.open(settings.state.path) as state:
-        for chat in chats:
-            await state.announcements.subscribe(chat, [topic])
-
-
-async def press(telegram: FakeTelegram, user: int, message: Sent, label_part: str, count: int = 0) -> Sent:
-    """Press a button and return the message the bot changed or sent."""
-    data = next(data for label, data in message.buttons() if label_part in label)
-    before, edits = len(telegram.sent_to(user)), message.edits
-    await telegram.press(user, message, data)
-    await telegram.wait_until(lambda: message.edits > edits or len(telegram.sent_to(user)) > before + count)
-    return message if message.edits > edits else telegram.sent_to(user)[-1]
-
-
+CITIZEN = 7001
 def settings_of(application: BotApplication) -> Settings:
     services = application.bot_data.services
     assert services is not None

@@ -10,9 +10,12 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from bot.state import StateStore
-from tests.fake_telegram import TOKEN, FakeTelegram, Fault
+import pytest
 
+from tests.fake_telegram import TOKEN, FakeTelegram, Fault
+from tests.helpers import prepare
+
+pytestmark = pytest.mark.slow  # real processes, thousands of sends, kill -9
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,20 +29,6 @@ def write_config(tmp_path: Path, rate: int) -> Path:
         encoding="utf-8",
     )
     return config
-
-
-async def prepare(tmp_path: Path, config: Path, chats: range, text: str) -> None:
-    async with await StateStore.open(tmp_path / "state.sqlite3") as state:
-        for chat in chats:
-            await state.announcements.subscribe(chat, ["chung"])
-    notice = tmp_path / "notice.txt"
-    notice.write_text(text, encoding="utf-8")
-    queued = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--config", str(config), "announce", "--topic", "chung", "--text-file",
-        str(notice), cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await queued.communicate()
-    assert queued.returncode == 0, err.decode()
-    assert "Đã xếp thông báo #1 vào hàng gửi" in out.decode()
 
 
 async def start_bot(config: Path, telegram: FakeTelegram) -> asyncio.subprocess.Process:

@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.app import BotApplication
-from bot.cases.codes import CodeFormat
-from bot.cases.demo import demo_rows
-from bot.cases.glossary import load_glossary
-from bot.cases.importer import import_rows
 from bot.cases.store import CaseStore
 from tests.fake_telegram import FakeTelegram, Sent
-from tests.test_telegram import ROOT, ask, labels, make_settings, started, stopped
-
-
-async def polling(telegram: FakeTelegram, tmp_path: Path) -> BotApplication:
-    application = await started(make_settings(tmp_path, telegram.base_url))
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    return application
-
-
-@pytest.fixture
-async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotApplication]:
-    application = await polling(telegram, tmp_path)
-    yield application
-    await stopped(application)
+from tests.helpers import ask, labels, make_settings, press, reexport, running, stopped
 
 
 def first_case(tmp_path: Path) -> tuple[str, str, str, str]:
@@ -91,7 +71,7 @@ async def test_odd_codes_get_the_format_explained(telegram: FakeTelegram, bot: B
 
 
 async def test_failures_are_limited_and_survive_a_restart(telegram: FakeTelegram, tmp_path: Path) -> None:
-    application = await polling(telegram, tmp_path)
+    application = await running(make_settings(tmp_path, telegram.base_url))
     try:
         for number in range(5):
             await ask(telegram, 54, f"/tracuu QN-2099-{number:06d}")
@@ -99,25 +79,12 @@ async def test_failures_are_limited_and_survive_a_restart(telegram: FakeTelegram
         assert (await ask(telegram, 54, "/tracuu")).text.startswith("Bạn đã tra cứu sai nhiều lần")
     finally:
         await stopped(application)
-    application = await polling(telegram, tmp_path)  # a restart: the same state database
+    application = await running(make_settings(tmp_path, telegram.base_url))  # a restart: the same state database
     try:
         assert (await ask(telegram, 54, "/tracuu")).text.startswith("Bạn đã tra cứu sai nhiều lần")
         assert (await ask(telegram, 55, "/tracuu")).text.startswith("Vui lòng gõ")
     finally:
         await stopped(application)
-
-
-def reexport(tmp_path: Path, code: str, status: str) -> None:
-    """A new export in which one case moved on."""
-    rows = []
-    for line, row in demo_rows(200):
-        if row["code"] == code:
-            row.update(status=status, updated_on="2026-11-27",
-                       events=row["events"] + " | 2026-11-27: Xác nhận đã thi hành xong")
-        rows.append((line, row))
-    statuses = set(load_glossary(ROOT / "glossary" / "statuses.yaml")[0])
-    report = import_rows(iter(rows), tmp_path / "cases.sqlite3", CodeFormat(r"^QN-\d{4}-\d{6}$", "x"), statuses)
-    assert report.errors == []
 
 
 async def test_follow_a_case_and_get_told_of_changes(
@@ -136,9 +103,12 @@ async def test_follow_a_case_and_get_told_of_changes(
     notice = (await telegram.wait_for(56, before + 2))[-1]
     assert notice.text.startswith(f"🔔 Hồ sơ <b>{code}</b> có cập nhật (27/11/2026): <b>Đã thi hành xong</b>")
     assert labels(notice) == ["🔕 Thôi theo dõi"]
+    await ask(telegram, 57, f"/tracuu {code}")  # a second follower shows when the next check has run
+    await press(telegram, 57, await ask(telegram, 57, factor), "Theo dõi")
     stopped_following = await ask(telegram, 56, "/huytheodoi")
     assert stopped_following.text == "Đã thôi theo dõi 1 hồ sơ."
-    count = len(telegram.sent_to(56))
+    count, others = len(telegram.sent_to(56)), len(telegram.sent_to(57))
     reexport(tmp_path, code, "dinh-chi")
-    await asyncio.sleep(1.0)
-    assert len(telegram.sent_to(56)) == count  # no more notices
+    change = (await telegram.wait_for(57, others + 1))[-1]
+    assert change.text.startswith(f"🔔 Hồ sơ <b>{code}</b> có cập nhật")
+    assert len(telegram.sent_to(56)) == count  # no more notices for the one who stopped

@@ -17,8 +17,7 @@ from bot.app import BotApplication
 from bot.cases.store import CaseStore
 from bot.config import Settings
 from tests.fake_telegram import FakeTelegram, Fault
-from tests.test_case_lookup import reexport
-from tests.test_telegram import ROOT, ask, make_settings, started, stopped
+from tests.helpers import ROOT, ask, make_settings, reexport, started, stopped
 
 PER_USER = 5  # cases.max_failures_per_hour (default)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import sqlite3
 from pathlib import Path
 
@@ -12,30 +11,12 @@ import pytest
 from bot.cases.codes import CodeFormat
 from bot.cases.demo import demo_rows
 from bot.cases.glossary import load_glossary
-from bot.cases.importer import COLUMNS, import_rows, read_csv
+from bot.cases.importer import import_rows, read_csv
 from bot.cases.store import CaseStore, open_read_only
 from bot.config import load_settings
 from bot.lookup import CaseLookup, mask
 from bot.state import StateStore
-
-ROOT = Path(__file__).resolve().parent.parent
-CODES = CodeFormat(r"^QN-\d{4}-\d{6}$", "QN-2026-000123")
-STATUSES = set(load_glossary(ROOT / "glossary" / "statuses.yaml")[0])
-ROW = {
-    "code": "QN-2026-000001", "status": "tu-nguyen", "office_id": "KV1", "office_name": "Phòng THADS khu vực 1",
-    "office_address": "[địa chỉ]", "office_phone": "[điện thoại]", "executor": "Lê Văn Cường",
-    "decided_on": "2026-07-02", "updated_on": "2026-07-10", "amount_due": "50000000", "amount_paid": "0",
-    "creditor_name": "Nguyễn Văn An", "debtor_name": "Trần Thị Bình", "creditor_factor": "1970",
-    "debtor_factor": "1982", "events": "2026-07-02: Ra quyết định thi hành án | 2026-07-10: Gửi thông báo",
-}
-
-
-def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+from tests.helpers import CODES, ROOT, ROW, STATUSES, write_csv
 
 
 @pytest.mark.parametrize(

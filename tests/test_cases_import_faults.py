@@ -15,7 +15,7 @@ import pytest
 
 from bot.cases.importer import COLUMNS, import_rows, read_csv
 from bot.cases.store import open_read_only
-from tests.test_cases import CODES, ROW, STATUSES, write_csv
+from tests.helpers import CODES, ROW, STATUSES, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +42,7 @@ def huge_field(path: Path) -> None:
     write_csv(path, [ROW, {**ROW, "code": "QN-2026-000002", "events": "2026-07-02: " + "x" * 140_000}])
 
 
+@pytest.mark.slow  # `cases import` as real processes
 @pytest.mark.parametrize(("make", "says"), [(missing_column, "thiếu cột"), (not_utf8, "không phải mã hóa UTF-8"),
                                             (huge_field, "line 3: tệp CSV hỏng hoặc có ô quá dài")])
 def test_a_bad_export_is_a_clear_error_and_leaves_no_temporary_file(
@@ -67,6 +68,7 @@ def test_a_semicolon_separated_export_is_accepted(tmp_path: Path) -> None:
     assert (report.cases, report.errors) == (2, [])
 
 
+@pytest.mark.slow  # `cases import` as real processes
 async def test_a_killed_import_leaves_nothing_after_the_next_run(tmp_path: Path) -> None:
     source = tmp_path / "big.csv"
     write_csv(source, [{**ROW, "code": f"QN-2026-{n:06d}"} for n in range(1, 300_000)])

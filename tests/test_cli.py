@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each test runs `python -m bot` as a real process
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -14,6 +14,8 @@ import pytest
 from bot.__main__ import main
 from bot.state import StateStore
 
+pytestmark = pytest.mark.slow  # each test runs `python -m bot` as a real process
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

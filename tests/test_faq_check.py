@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from textwrap import dedent
 
-from bot.config import Settings
+from bot.config import MatchingSettings, Settings
 from bot.faq.check import CheckRules, check_faq
 from bot.faq.loader import load_faq
 from bot.faq.matcher import Thresholds
@@ -143,7 +143,7 @@ def test_broken_synonyms_file(tmp_path: Path) -> None:
 
 
 def test_shipped_faq_has_no_error(settings: Settings) -> None:
-    thresholds = Thresholds(**settings.matching.model_dump())
+    thresholds = Thresholds.from_settings(settings.matching)
     problems = check_faq(settings.faq.dir, CheckRules.from_settings(settings.faq), thresholds=thresholds)
     assert [str(p) for p in problems if not p.warning] == []
 
@@ -180,7 +180,7 @@ def test_entry_tests_use_the_given_thresholds(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(with_tests("tôi nộp tiền thi hành án ở chỗ nào"), encoding="utf-8")
     (tmp_path / "van-ban.yaml").write_text(LIST, encoding="utf-8")
     assert check_faq(tmp_path, RULES, TODAY) == []
-    strict = Thresholds(confident_score=100, evidence_score=100)
+    strict = Thresholds.from_settings(MatchingSettings(confident_score=100, evidence_score=100))
     problems = [p.message for p in check_faq(tmp_path, RULES, TODAY, strict)]
     assert problems == ["'noi-nop-tien': câu thử \"tôi nộp tiền thi hành án ở chỗ nào\" không khớp mục này "
                         "— bot chỉ gợi ý: noi-nop-tien"]

@@ -17,6 +17,8 @@ import pytest
 from bot.__main__ import main
 from bot.faq.loader import load_faq
 
+pytestmark = pytest.mark.slow  # real processes killed mid-import
+
 ROOT = Path(__file__).resolve().parent.parent
 DIE = """
 import os, sys

@@ -16,8 +16,7 @@ import pytest
 from bot.announce.model import Content, Status
 from bot.state import StateStore
 from tests.fake_telegram import FakeTelegram, Sent
-from tests.test_announce import APPROVER, AUTHOR, OFFICIALS, running, subscribe
-from tests.test_telegram import ask, make_settings, stopped
+from tests.helpers import APPROVER, AUTHOR, OFFICIALS, ask, make_settings, running, stopped, subscribe
 
 NOWHERE = Sent(0, 0, "", None)  # a forged press needs no real message
 

@@ -15,7 +15,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.app import open_services
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, FaqSettings, Settings, load_settings
 from bot.content import Loaded, Rejected, content_files, load_content
 from bot.conversation import User
 from bot.faq.callbacks import LIMIT, longest_for_entry
@@ -25,7 +25,7 @@ from bot.faq.loader import load_faq
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 30)
-RULES = CheckRules(min_alternatives=0)
+RULES = CheckRules.from_settings(FaqSettings(min_alternatives=0))
 
 LIST = """\
 instruments:
@@ -87,7 +87,7 @@ def test_a_marker_that_only_says_where_a_text_came_from_is_not_a_marker(tmp_path
 
 
 def test_markers_come_from_the_configuration(tmp_path: Path) -> None:
-    rules = CheckRules(min_alternatives=0, ended_markers=("đã bị thay thế",))
+    rules = CheckRules.from_settings(FaqSettings(min_alternatives=0, ended_markers=("đã bị thay thế",)))
     assert run(tmp_path, category("Nghị định 62/2015/NĐ-CP — đã bị thay thế"), rules=rules) == []
     assert len(run(tmp_path, category("Nghị định 62/2015/NĐ-CP — luật cũ"), rules=rules)) == 1
 
@@ -207,6 +207,7 @@ def test_the_live_reload_checks_the_list(tmp_path: Path) -> None:
     assert [p.line for p in refused.errors if p.file.endswith("van-ban.yaml")] == [3]
 
 
+@pytest.mark.slow  # `faq check` as a real process
 def test_a_copy_of_the_shipped_faq_citing_decree_62_2015_unmarked_fails(tmp_path: Path) -> None:
     folder = tmp_path / "faq"
     shutil.copytree(ROOT / "faq", folder)

@@ -4,18 +4,23 @@ cleanly on SIGTERM, and its log holds neither the token nor what citizens wrote.
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.faq.loader import load_faq
 from tests.fake_telegram import TOKEN, FakeTelegram
 
+pytestmark = pytest.mark.slow  # the bot as a real process
 ROOT = Path(__file__).resolve().parent.parent
 
 
 async def test_bot_process_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
+    faq = load_faq(ROOT / "faq")[0]
     telegram = await FakeTelegram().start()
     config = tmp_path / "config.yaml"
     config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n", encoding="utf-8")
@@ -26,13 +31,13 @@ async def test_bot_process_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     try:
-        secret_question = "bí mật riêng tư: tôi nợ 37 triệu có được trả góp không"
+        secret_question = "bí mật riêng tư: tôi nợ 37 triệu có được trả góp tiền thi hành án không"
         await telegram.send_text(41, "/start")
         await telegram.send_text(42, secret_question)
         welcome = await telegram.wait_for(41, 1, timeout=60)
         answer = await telegram.wait_for(42, 1, timeout=30)
         assert welcome[0].text.startswith("Xin chào!")
-        assert "trả góp" in answer[0].text + str(answer[0].reply_markup)
+        assert answer[0].text.startswith(f"<b>{html.escape(faq.entries['tra-gop'].question)}</b>\n")  # answered
         process.send_signal(signal.SIGTERM)
         out, err = await asyncio.wait_for(process.communicate(), timeout=30)
     finally:
@@ -42,6 +47,6 @@ async def test_bot_process_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
         await telegram.stop()
     log = (out + err).decode()
     assert process.returncode == 0, log
-    assert f"bot ready: {len(load_faq(ROOT / 'faq')[0].entries)} FAQ entries" in log
+    assert f"bot ready: {len(faq.entries)} FAQ entries" in log
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
     assert "37 triệu" not in log and "bí mật" not in log

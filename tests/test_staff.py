@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.faq.loader import load_faq
 from tests.fake_telegram import FakeTelegram
-from tests.test_telegram import ROOT, ask, make_settings, started, stopped
+from tests.helpers import ROOT, ask, make_settings, started, stopped
 
 EDITOR, STAFF_CHAT, CITIZEN = 800, -100123, 7100
 NEW_PHRASE = "chuyện con mèo vàng của chấp hành viên"

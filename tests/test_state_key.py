@@ -15,7 +15,7 @@ import pytest
 
 from bot.state import StateStore
 from bot.state.keys import KEY_ENV, key_path
-from tests.test_telegram import ROOT
+from tests.helpers import ROOT
 
 
 def meta(path: Path) -> dict[str, str]:

@@ -12,9 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.state import StateStore
 from tests.fake_telegram import TOKEN, FakeTelegram
 
+pytestmark = pytest.mark.slow  # the bot and terminal commands as real processes
 ROOT = Path(__file__).resolve().parent.parent
 
 

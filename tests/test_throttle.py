@@ -13,8 +13,7 @@ from bot.app import BotApplication
 from bot.texts.throttle import SLOW_DOWN_VI
 from bot.throttle import Throttle, Verdict
 from tests.fake_telegram import FakeTelegram
-from tests.test_broadcast import prepare
-from tests.test_telegram import ask, make_settings, started, stopped
+from tests.helpers import ask, make_settings, prepare, started, stopped
 
 FLOOD = "có được trả góp không, trả dần được không"  # an unanswered-looking text would be stored
 

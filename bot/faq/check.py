@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
@@ -16,26 +15,25 @@ from bot.faq.matcher import Matcher, Thresholds
 from bot.faq.model import PLACEHOLDER, Entry, Faq
 from bot.faq.normalize import Normalizer
 from bot.faq.yamlfile import Problem
+from bot.settings import AgencySettings, FaqSettings
 
-if TYPE_CHECKING:
-    from bot.config import FaqSettings
-
-PLACEHOLDERS = frozenset({"agency_name", "hotline", "address", "office_hours", "website"})
+PLACEHOLDERS = AgencySettings.placeholder_names()
 
 
 @dataclass(frozen=True)
 class CheckRules:
     """The limits `faq check` applies (from config.yaml's `faq` section)."""
 
-    max_answer_chars: int = 3000
-    min_alternatives: int = 4
-    review_max_age_days: int = 365
-    near_duplicate_score: float = 90
-    ended_markers: tuple[str, ...] = ("luật cũ", "hết hiệu lực")
+    max_answer_chars: int
+    min_alternatives: int
+    review_max_age_days: int
+    near_duplicate_score: float
+    ended_markers: tuple[str, ...]
 
     @classmethod
-    def from_settings(cls, faq: FaqSettings) -> CheckRules:
-        """The rules configured in config.yaml's `faq` section."""
+    def from_settings(cls, faq: FaqSettings | None = None) -> CheckRules:
+        """The rules configured in config.yaml's `faq` section (None: its defaults)."""
+        faq = faq or FaqSettings()
         return cls(faq.max_answer_chars, faq.min_alternatives, faq.review_max_age_days,
                    faq.near_duplicate_score, faq.ended_markers)
 
@@ -124,7 +122,7 @@ def check_faq(folder: Path, rules: CheckRules, today: dt.date | None = None,
     faq, problems, where = load_faq(folder)
     instruments, listed = load_instruments(folder)
     has_tests = any(entry.tests for entry in faq.entries.values())
-    matcher = Matcher(faq, thresholds or Thresholds()) if has_tests else None
+    matcher = Matcher(faq, thresholds or Thresholds.from_settings()) if has_tests else None
     return check_loaded(faq, problems + listed, where, rules, today=today, matcher=matcher, instruments=instruments)
 
 

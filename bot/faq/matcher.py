@@ -24,7 +24,7 @@ A Matcher is immutable; a reload builds a new one and swaps the reference.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -33,6 +33,7 @@ from bot.faq.decision import DECISION, FEATURES, Decision
 from bot.faq.index import FaqIndex, features
 from bot.faq.model import Faq
 from bot.faq.story import question_part
+from bot.settings import MatchingSettings
 
 Outcome = Literal["answer", "suggest", "none"]
 
@@ -52,11 +53,18 @@ class Thresholds:
     to match the entry that well (`evidence`, half lexical, half closeness to its nearest phrasing),
     and "did you mean" suggest_evidence; both apply to short messages only."""
 
-    confident_score: float = 75
-    suggest_score: float = 20
-    max_suggestions: int = 3
-    evidence_score: float = 74
-    suggest_evidence: float = 48
+    confident_score: float
+    suggest_score: float
+    max_suggestions: int
+    evidence_score: float
+    suggest_evidence: float
+
+    @classmethod
+    def from_settings(cls, matching: MatchingSettings | None = None) -> Thresholds:
+        """The thresholds configured in config.yaml's `matching` section (None: its defaults); each
+        field takes the setting of the same name."""
+        names = {field.name for field in fields(cls)}
+        return cls(**(matching or MatchingSettings()).model_dump(include=names))
 
 
 @dataclass(frozen=True)
@@ -109,7 +117,7 @@ class Matcher:
     """Answers questions against one immutable FAQ index."""
 
     def __init__(self, faq: Faq, thresholds: Thresholds | None = None, decision: Decision = DECISION) -> None:
-        self.thresholds = thresholds or Thresholds()
+        self.thresholds = thresholds or Thresholds.from_settings()
         self.index = FaqIndex(faq)
         self.entry_ids = self.index.entry_ids
         self.decision = decision
