@@ -158,9 +158,10 @@ def test_every_field_has_help_text(model: type[BaseModel]) -> None:
 
 
 def test_matcher_and_check_limits_come_from_the_settings() -> None:
-    matching = MatchingSettings(confident_score=80, margin=10, score_margin=5, suggest_score=40, max_suggestions=2)
+    matching = MatchingSettings(confident_score=80, evidence_score=70, suggest_evidence=40, suggest_score=30,
+                                max_suggestions=2)
     assert Thresholds.from_settings(matching) == Thresholds(
-        confident_score=80, margin=10, suggest_score=40, max_suggestions=2, score_margin=5)
+        confident_score=80, evidence_score=70, suggest_evidence=40, suggest_score=30, max_suggestions=2)
     assert Thresholds.from_settings() == Thresholds.from_settings(MatchingSettings())
     assert {f.name for f in fields(CheckRules)} <= set(FaqSettings.model_fields)
     assert CheckRules.from_settings(FaqSettings(min_alternatives=7)).min_alternatives == 7
