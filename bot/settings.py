@@ -135,7 +135,7 @@ _MOVED_FAQ_KEYS = {
 
 
 class MatchingSettings(_Section):
-    confident_score: float = Field(75, gt=0, le=100, description="Estimated chance (0-100 %) that the first "
+    confident_score: float = Field(78, gt=0, le=100, description="Estimated chance (0-100 %) that the first "
                                    "entry is the one asked about, from which the bot answers directly.")
     evidence_score: float = Field(74, ge=0, le=100, description="For a short message, the evidence (0-100: "
                                   "shared weighted words and closeness) a direct answer also needs.")
