@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 import subprocess
 import sys
@@ -177,5 +178,29 @@ async def test_a_change_notice_that_failed_is_sent_when_telegram_recovers(
         assert notice.text.startswith(f"🔔 Hồ sơ <b>{code}</b> có cập nhật (27/11/2026)")
         await asyncio.sleep(0.6)
         assert len(telegram.sent_to(56)) == count + 1  # once, not again on the next checks
+    finally:
+        await stopped(application)
+
+
+async def test_a_demo_snapshot_left_by_the_console_is_not_served_on_telegram(
+    telegram: FakeTelegram, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(tmp_path, telegram.base_url)
+    console = subprocess.run(  # someone tries `make run` on the production machine before the export arrives
+        [sys.executable, "-m", "bot", "--config", str(tmp_path / "config.yaml"), "console"],
+        input="/thoat\n", capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": ""},
+    )
+    assert console.returncode == 0, console.stderr
+    assert (tmp_path / "cases.sqlite3").exists()  # the console's synthetic cases, at the configured path
+    code, factor, _ = owners(tmp_path, 0)
+    settings = settings.model_copy(update={"cases": settings.cases.model_copy(update={"demo": None})})
+    with caplog.at_level(logging.ERROR):
+        application = await polling(settings)
+    try:
+        assert any("demo" in record.getMessage() and record.levelno == logging.ERROR for record in caplog.records)
+        reply = await ask(telegram, 91, f"/tracuu {code}")
+        assert reply.text.startswith("Tra cứu hồ sơ trực tuyến tạm thời chưa sẵn sàng")
+        assert f"Hồ sơ {code}" not in (await ask(telegram, 91, factor)).text
     finally:
         await stopped(application)
