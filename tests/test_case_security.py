@@ -204,3 +204,42 @@ async def test_a_demo_snapshot_left_by_the_console_is_not_served_on_telegram(
         assert f"Hồ sơ {code}" not in (await ask(telegram, 91, factor)).text
     finally:
         await stopped(application)
+
+
+async def following(telegram: FakeTelegram, tmp_path: Path, chat: int) -> tuple[str, int]:
+    """A citizen who looked up the first demo case and follows it: its code, their message count."""
+    code, factor, _ = owners(tmp_path, 0)
+    await ask(telegram, chat, f"/tracuu {code}")
+    answer = await ask(telegram, chat, factor)
+    count = len(telegram.sent_to(chat))
+    await telegram.press(chat, answer, "w:")
+    await telegram.wait_for(chat, count + 1)
+    return code, len(telegram.sent_to(chat))
+
+
+async def test_a_change_notice_telegram_refuses_is_dropped_not_retried_forever(
+    telegram: FakeTelegram, bot: BotApplication, tmp_path: Path
+) -> None:
+    code, count = await following(telegram, tmp_path, 57)
+    telegram.faults.append(Fault("sendMessage", 400, 1000, chat_id=57))  # e.g. "chat not found"
+    reexport(tmp_path, code, "da-thi-hanh-xong")
+    await telegram.wait_until(lambda: telegram.faults[0].count < 1000)
+    await asyncio.sleep(1.0)  # five more checks (cases.check_seconds is 0.2)
+    assert telegram.faults[0].count == 999  # tried once: the same message would be refused again
+    telegram.faults.clear()
+    await asyncio.sleep(0.6)
+    assert len(telegram.sent_to(57)) == count  # and not sent later as if it were new
+
+
+async def test_a_change_notice_to_a_citizen_who_blocked_the_bot_ends_their_following(
+    telegram: FakeTelegram, bot: BotApplication, tmp_path: Path
+) -> None:
+    code, _ = await following(telegram, tmp_path, 58)
+    telegram.faults.append(Fault("sendMessage", 403, 1000, chat_id=58))
+    reexport(tmp_path, code, "da-thi-hanh-xong")
+    await telegram.wait_until(lambda: telegram.faults[0].count < 1000)
+    await asyncio.sleep(1.0)
+    assert telegram.faults[0].count == 999
+    rows = sqlite3.connect(tmp_path / "state.sqlite3").execute(
+        "SELECT count(*) FROM case_subscriptions WHERE chat_id = 58").fetchone()
+    assert rows == (0,)
