@@ -243,3 +243,22 @@ async def test_a_change_notice_to_a_citizen_who_blocked_the_bot_ends_their_follo
     rows = sqlite3.connect(tmp_path / "state.sqlite3").execute(
         "SELECT count(*) FROM case_subscriptions WHERE chat_id = 58").fetchone()
     assert rows == (0,)
+
+
+async def test_a_code_written_differently_counts_against_the_same_case(
+    telegram: FakeTelegram, bot: BotApplication, tmp_path: Path
+) -> None:
+    code, factor, right = owners(tmp_path, 4)
+    prefix, year, number = code.split("-")
+    wide = code.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789-"})
+    variants = [code.lower(), f"{prefix} – {year} – {number}", wide, f"{prefix}—{year}—{number}",
+                f"ho so {code.lower()} cua toi", f"{prefix}-{year}-\u200b{number}"]
+    wrong = (str(y) for y in range(1940, 2010) if str(y) not in right)
+    for i in range(10):  # two guesses per account, each account writing the code its own way
+        account = 8100 + i // 2
+        await ask(telegram, account, f"/tracuu {variants[i % len(variants)]}")
+        await ask(telegram, account, next(wrong))
+    await ask(telegram, 8200, f"/tracuu {code}")
+    reply = await ask(telegram, 8200, factor)
+    assert reply.text.startswith("Hồ sơ này đã bị nhập sai thông tin xác minh quá nhiều lần")
+    assert outcomes(tmp_path).get("wrong_factor") == 10  # every variant was found and counted
