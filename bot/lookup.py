@@ -141,7 +141,7 @@ class CaseLookup:
             return self.cancel(user_id, english)
         typed_code = self.codes.find(text) if pending.code is not None else None
         if pending.code is None or typed_code:  # the code, or a new code instead of the factor
-            code = typed_code or self.codes.parse(text) or self.codes.find(text)  # or in a sentence
+            code = typed_code or self.codes.parse(text)
             if code is None:
                 return [Reply(texts.bad_format.format(example=html.escape(self.codes.example)),
                               self._cancel_button(texts))]

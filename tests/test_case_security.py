@@ -252,11 +252,14 @@ async def test_a_code_written_differently_counts_against_the_same_case(
     prefix, year, number = code.split("-")
     wide = code.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789-"})
     variants = [code.lower(), f"{prefix} – {year} – {number}", wide, f"{prefix}—{year}—{number}",
-                f"ho so {code.lower()} cua toi", f"{prefix}-{year}-\u200b{number}"]
+                f"{prefix}-{year}-\u200b{number}"]
     wrong = (str(y) for y in range(1940, 2010) if str(y) not in right)
     for i in range(10):  # two guesses per account, each account writing the code its own way
         account = 8100 + i // 2
-        await ask(telegram, account, f"/tracuu {variants[i % len(variants)]}")
+        if i == 9:  # a code in a sentence, outside a lookup
+            await ask(telegram, account, f"ho so {code.lower()} cua toi")
+        else:
+            await ask(telegram, account, f"/tracuu {variants[i % len(variants)]}")
         await ask(telegram, account, next(wrong))
     await ask(telegram, 8200, f"/tracuu {code}")
     reply = await ask(telegram, 8200, factor)
