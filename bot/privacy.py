@@ -22,6 +22,7 @@ _PHONE_OR_ID = re.compile(r"(?<![0-9])(?:\(?\+?84\)?[ .\-]?|0)[0-9](?:[ .\-]?[0-
 # groups of three separated by spaces ("211 234 567").
 _LONG_NUMBER = re.compile(r"(?<![0-9.,])(?:[0-9]{6,}|[0-9]{3}(?: [0-9]{3}){2,3})(?![0-9])")
 _BIRTH_YEAR = re.compile(r"(?i)\b(sinh|ns|born|birth)(\W+(?:n[aă]m|in|year)?\W*)(?:19|20)[0-9]{2}\b")
+_ONLY_A_NUMBER = re.compile(r"\W*[0-9][0-9\W]*")  # "1975": a second factor typed out of a lookup
 _CASE_LIKE = re.compile(r"\b[A-Za-z]{1,6}-[0-9]{2,4}-[0-9]{3,8}(?![0-9])")
 
 
@@ -30,6 +31,8 @@ def mask_private(text: str, codes: CodeFormat | None = None) -> str:
     if not text.isascii():  # full-width or other scripts' digits as 0-9, zero-width characters dropped
         text = "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char
                        for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) != "Cf")
+    if _ONLY_A_NUMBER.fullmatch(text):
+        return NUMBER_LABEL
     if codes is not None:
         text = codes.masked(text)
     text = _CASE_LIKE.sub(CODE_LABEL, text)  # a code of another format, or mistyped
