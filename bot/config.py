@@ -242,6 +242,13 @@ class Settings(_Section):
     webhook_secret: str | None = Field(None, exclude=True)
     source: Path | None = Field(None, exclude=True)
 
+    @model_validator(mode="after")
+    def _audit_outlives_cooldown(self) -> Settings:
+        # The per-case limit counts the lookup audit; pruning it sooner would reopen a locked case early.
+        if self.state.retention_days * 24 < self.cases.case_cooldown_hours:
+            raise ValueError("state.retention_days must cover cases.case_cooldown_hours")
+        return self
+
 
 def _describe(error: ValidationError, source: Path) -> str:
     lines = []

@@ -66,3 +66,10 @@ def test_bot_config_variable_selects_the_file(tmp_path: Path) -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="không đọc được"):
         load_settings(tmp_path / "nope.yaml", environ={})
+
+
+def test_a_retention_shorter_than_the_case_cooldown_is_refused(tmp_path: Path) -> None:
+    # The per-case limit counts the lookup audit: pruning it sooner would reopen a locked case early (H2, L11).
+    config = "state:\n  retention_days: 1\ncases:\n  case_cooldown_hours: 48\n"
+    with pytest.raises(ConfigError, match="retention_days"):
+        load_settings(write(tmp_path, config), environ={})
