@@ -259,3 +259,10 @@ class Settings(_Section):
     token: str | None = Field(None, exclude=True, description="TELEGRAM_BOT_TOKEN.")
     webhook_secret: str | None = Field(None, exclude=True, description="TELEGRAM_WEBHOOK_SECRET.")
     source: Path | None = Field(None, exclude=True, description="The configuration file read.")
+
+    @model_validator(mode="after")
+    def _audit_outlives_cooldown(self) -> Settings:
+        # The per-case limit counts the lookup audit; pruning it sooner would reopen a locked case early.
+        if self.state.retention_days * 24 < self.cases.case_cooldown_hours:
+            raise ValueError("state.retention_days must cover cases.case_cooldown_hours")
+        return self

@@ -167,3 +167,10 @@ def test_matcher_and_check_limits_come_from_the_settings() -> None:
     assert CheckRules.from_settings(FaqSettings(min_alternatives=7)).min_alternatives == 7
     assert set(AgencySettings().placeholders()) == PLACEHOLDERS == {
         "agency_name", "hotline", "address", "office_hours", "website"}
+
+
+def test_a_retention_shorter_than_the_case_cooldown_is_refused(tmp_path: Path) -> None:
+    # The per-case limit counts the lookup audit: pruning it sooner would reopen a locked case early (H2, L11).
+    config = "state:\n  retention_days: 1\ncases:\n  case_cooldown_hours: 48\n"
+    with pytest.raises(ConfigError, match="retention_days"):
+        load_settings(write(tmp_path, config), environ={})
