@@ -111,7 +111,7 @@ class CaseLookup:
 
     def available(self) -> bool:
         """Is there an export to look cases up in?"""
-        return self.store.snapshot_id() is not None or self.store.path.exists()
+        return self.store.available()
 
     async def begin(self, user_id: int, english: bool, typed_code: str | None = None) -> list[Reply]:
         """Start a lookup, with the code when the citizen already gave it."""

@@ -135,13 +135,13 @@ _MOVED_FAQ_KEYS = {
 
 
 class MatchingSettings(_Section):
-    confident_score: float = Field(74, gt=0, le=100, description="Score (0-100) from which the bot answers "
-                                   "directly when the leader is clearly ahead.")
-    margin: float = Field(22, ge=0, le=100, description="The leader's lead in ranking over the runner-up, "
-                                                        "in percent, that makes it clearly ahead.")
-    score_margin: float = Field(15, ge=0, le=100, description="The leader's lead in score over every other "
-                                                              "candidate, in points, that also suffices.")
-    suggest_score: float = Field(48, gt=0, le=100, description="Score from which the bot asks \"did you mean\"; "
+    confident_score: float = Field(78, gt=0, le=100, description="Estimated chance (0-100 %) that the first "
+                                   "entry is the one asked about, from which the bot answers directly.")
+    evidence_score: float = Field(74, ge=0, le=100, description="For a short message, the evidence (0-100: "
+                                  "shared weighted words and closeness) a direct answer also needs.")
+    suggest_evidence: float = Field(48, ge=0, le=100, description="For a short message, the evidence from "
+                                    "which the bot may ask \"did you mean\".")
+    suggest_score: float = Field(20, gt=0, le=100, description="Chance from which the bot asks \"did you mean\"; "
                                                                "below it: no match.")
     max_suggestions: int = Field(3, ge=1, le=5, description="Candidates offered in a \"did you mean\".")
 
@@ -259,3 +259,10 @@ class Settings(_Section):
     token: str | None = Field(None, exclude=True, description="TELEGRAM_BOT_TOKEN.")
     webhook_secret: str | None = Field(None, exclude=True, description="TELEGRAM_WEBHOOK_SECRET.")
     source: Path | None = Field(None, exclude=True, description="The configuration file read.")
+
+    @model_validator(mode="after")
+    def _audit_outlives_cooldown(self) -> Settings:
+        # The per-case limit counts the lookup audit; pruning it sooner would reopen a locked case early.
+        if self.state.retention_days * 24 < self.cases.case_cooldown_hours:
+            raise ValueError("state.retention_days must cover cases.case_cooldown_hours")
+        return self

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 import subprocess
 import sys
@@ -178,3 +179,88 @@ async def test_a_change_notice_that_failed_is_sent_when_telegram_recovers(
         assert len(telegram.sent_to(56)) == count + 1  # once, not again on the next checks
     finally:
         await stopped(application)
+
+
+async def test_a_demo_snapshot_left_by_the_console_is_not_served_on_telegram(
+    telegram: FakeTelegram, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(tmp_path, telegram.base_url)
+    console = subprocess.run(  # someone tries `make run` on the production machine before the export arrives
+        [sys.executable, "-m", "bot", "--config", str(tmp_path / "config.yaml"), "console"],
+        input="/thoat\n", capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": ""},
+    )
+    assert console.returncode == 0, console.stderr
+    assert (tmp_path / "cases.sqlite3").exists()  # the console's synthetic cases, at the configured path
+    code, factor, _ = owners(tmp_path, 0)
+    settings = settings.model_copy(update={"cases": settings.cases.model_copy(update={"demo": None})})
+    with caplog.at_level(logging.ERROR):
+        application = await polling(settings)
+    try:
+        assert any("demo" in record.getMessage() and record.levelno == logging.ERROR for record in caplog.records)
+        reply = await ask(telegram, 91, f"/tracuu {code}")
+        assert reply.text.startswith("Tra cứu hồ sơ trực tuyến tạm thời chưa sẵn sàng")
+        assert f"Hồ sơ {code}" not in (await ask(telegram, 91, factor)).text
+    finally:
+        await stopped(application)
+
+
+async def following(telegram: FakeTelegram, tmp_path: Path, chat: int) -> tuple[str, int]:
+    """A citizen who looked up the first demo case and follows it: its code, their message count."""
+    code, factor, _ = owners(tmp_path, 0)
+    await ask(telegram, chat, f"/tracuu {code}")
+    answer = await ask(telegram, chat, factor)
+    count = len(telegram.sent_to(chat))
+    await telegram.press(chat, answer, "w:")
+    await telegram.wait_for(chat, count + 1)
+    return code, len(telegram.sent_to(chat))
+
+
+async def test_a_change_notice_telegram_refuses_is_dropped_not_retried_forever(
+    telegram: FakeTelegram, bot: BotApplication, tmp_path: Path
+) -> None:
+    code, count = await following(telegram, tmp_path, 57)
+    telegram.faults.append(Fault("sendMessage", 400, 1000, chat_id=57))  # e.g. "chat not found"
+    reexport(tmp_path, code, "da-thi-hanh-xong")
+    await telegram.wait_until(lambda: telegram.faults[0].count < 1000)
+    await asyncio.sleep(1.0)  # five more checks (cases.check_seconds is 0.2)
+    assert telegram.faults[0].count == 999  # tried once: the same message would be refused again
+    telegram.faults.clear()
+    await asyncio.sleep(0.6)
+    assert len(telegram.sent_to(57)) == count  # and not sent later as if it were new
+
+
+async def test_a_change_notice_to_a_citizen_who_blocked_the_bot_ends_their_following(
+    telegram: FakeTelegram, bot: BotApplication, tmp_path: Path
+) -> None:
+    code, _ = await following(telegram, tmp_path, 58)
+    telegram.faults.append(Fault("sendMessage", 403, 1000, chat_id=58))
+    reexport(tmp_path, code, "da-thi-hanh-xong")
+    await telegram.wait_until(lambda: telegram.faults[0].count < 1000)
+    await asyncio.sleep(1.0)
+    assert telegram.faults[0].count == 999
+    rows = sqlite3.connect(tmp_path / "state.sqlite3").execute(
+        "SELECT count(*) FROM case_subscriptions WHERE chat_id = 58").fetchone()
+    assert rows == (0,)
+
+
+async def test_a_code_written_differently_counts_against_the_same_case(
+    telegram: FakeTelegram, bot: BotApplication, tmp_path: Path
+) -> None:
+    code, factor, right = owners(tmp_path, 4)
+    prefix, year, number = code.split("-")
+    wide = code.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789-"})
+    variants = [code.lower(), f"{prefix} – {year} – {number}", wide, f"{prefix}—{year}—{number}",
+                f"{prefix}-{year}-\u200b{number}"]
+    wrong = (str(y) for y in range(1940, 2010) if str(y) not in right)
+    for i in range(10):  # two guesses per account, each account writing the code its own way
+        account = 8100 + i // 2
+        if i == 9:  # a code in a sentence, outside a lookup
+            await ask(telegram, account, f"ho so {code.lower()} cua toi")
+        else:
+            await ask(telegram, account, f"/tracuu {variants[i % len(variants)]}")
+        await ask(telegram, account, next(wrong))
+    await ask(telegram, 8200, f"/tracuu {code}")
+    reply = await ask(telegram, 8200, factor)
+    assert reply.text.startswith("Hồ sơ này đã bị nhập sai thông tin xác minh quá nhiều lần")
+    assert outcomes(tmp_path).get("wrong_factor") == 10  # every variant was found and counted

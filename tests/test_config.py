@@ -158,11 +158,19 @@ def test_every_field_has_help_text(model: type[BaseModel]) -> None:
 
 
 def test_matcher_and_check_limits_come_from_the_settings() -> None:
-    matching = MatchingSettings(confident_score=80, margin=10, score_margin=5, suggest_score=40, max_suggestions=2)
+    matching = MatchingSettings(confident_score=80, evidence_score=70, suggest_evidence=40, suggest_score=30,
+                                max_suggestions=2)
     assert Thresholds.from_settings(matching) == Thresholds(
-        confident_score=80, margin=10, suggest_score=40, max_suggestions=2, score_margin=5)
+        confident_score=80, evidence_score=70, suggest_evidence=40, suggest_score=30, max_suggestions=2)
     assert Thresholds.from_settings() == Thresholds.from_settings(MatchingSettings())
     assert {f.name for f in fields(CheckRules)} <= set(FaqSettings.model_fields)
     assert CheckRules.from_settings(FaqSettings(min_alternatives=7)).min_alternatives == 7
     assert set(AgencySettings().placeholders()) == PLACEHOLDERS == {
         "agency_name", "hotline", "address", "office_hours", "website"}
+
+
+def test_a_retention_shorter_than_the_case_cooldown_is_refused(tmp_path: Path) -> None:
+    # The per-case limit counts the lookup audit: pruning it sooner would reopen a locked case early (H2, L11).
+    config = "state:\n  retention_days: 1\ncases:\n  case_cooldown_hours: 48\n"
+    with pytest.raises(ConfigError, match="retention_days"):
+        load_settings(write(tmp_path, config), environ={})

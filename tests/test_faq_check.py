@@ -180,7 +180,7 @@ def test_entry_tests_use_the_given_thresholds(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(with_tests("tôi nộp tiền thi hành án ở chỗ nào"), encoding="utf-8")
     (tmp_path / "van-ban.yaml").write_text(LIST, encoding="utf-8")
     assert check_faq(tmp_path, RULES, TODAY) == []
-    strict = Thresholds.from_settings(MatchingSettings(confident_score=100, margin=100, score_margin=100))
+    strict = Thresholds.from_settings(MatchingSettings(confident_score=100, evidence_score=100))
     problems = [p.message for p in check_faq(tmp_path, RULES, TODAY, strict)]
     assert problems == ["'noi-nop-tien': câu thử \"tôi nộp tiền thi hành án ở chỗ nào\" không khớp mục này "
                         "— bot chỉ gợi ý: noi-nop-tien"]

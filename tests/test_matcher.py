@@ -7,10 +7,13 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
-from bot.faq.matcher import Matcher, _question_sentence
+from bot.faq.decision import DECISION, FEATURES, Decision
+from bot.faq.matcher import Matcher
+from bot.faq.story import question_part
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "questions.yaml").read_text(encoding="utf-8"))
 IN_SCOPE = [c for c in CASES if c["expect"]]
@@ -93,8 +96,27 @@ def test_question_sentence_of_a_story() -> None:
         "Năm 2022 tôi cho người quen vay 200 triệu. Tòa xử tôi thắng, bản án có hiệu lực rồi. "
         "Họ vẫn không trả. Vậy tôi nộp đơn yêu cầu thi hành án ở đâu ạ? Cảm ơn anh chị."
     )
-    assert _question_sentence(story) == " Vậy tôi nộp đơn yêu cầu thi hành án ở đâu ạ?"
-    assert _question_sentence("nop don o dau") is None
+    assert question_part(story) == " Vậy tôi nộp đơn yêu cầu thi hành án ở đâu ạ?"
+    assert question_part("nop don o dau") is None
+
+
+@pytest.mark.parametrize(
+    ("message", "part"),
+    [
+        # A short last question is read with the asking sentence before it.
+        ("Tòa buộc họ bồi thường cho tôi 17 triệu. Đã 7 tháng họ vẫn chưa trả. Tôi phải làm gì để được "
+         "thi hành án? Thủ tục ra sao?", " Tôi phải làm gì để được thi hành án? Thủ tục ra sao?"),
+        # "không" inside the story is a negation, not a question; at the end it asks.
+        ("Chồng tôi vay tiền. Họ vẫn không trả tiền. Có bị đi tù không. Xin cảm ơn.", " Có bị đi tù không."),
+        # Thanks after the question are not the question.
+        ("Tôi được tòa xử thắng kiện. Bên kia chưa trả. Nộp đơn ở đâu? Xin chân thành cảm ơn!",
+         " Nộp đơn ở đâu?"),
+        # No asking sentence: the last one.
+        ("Tôi bị kê biên nhà. Tôi muốn biết thủ tục.", " Tôi muốn biết thủ tục."),
+    ],
+)
+def test_asking_part_of_real_phrasing(message: str, part: str) -> None:
+    assert question_part(message) == part
 
 
 def test_a_story_is_answered_from_its_question(matcher: Matcher) -> None:
@@ -110,6 +132,49 @@ def test_exact_phrasing_is_answered_even_when_neighbours_are_close(matcher: Matc
     result = matcher.match("Thời hạn tự nguyện thi hành án là bao lâu?")
     assert result.outcome == "answer"
     assert result.entry_id == "thoi-han-tu-nguyen"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Story first, question last: the story's words (tòa, nợ, nhà) must not pick the entry.
+        ("Năm 2020 tôi cho người quen vay 300 triệu, tòa xử tôi thắng kiện, bản án đã có hiệu lực. Họ vẫn "
+         "ở nhà đó, có xe, nhưng không trả đồng nào. Giờ tôi muốn nhờ cơ quan thi hành án thì phải nộp đơn "
+         "yêu cầu thi hành án ở đâu, thủ tục ra sao?", "noi-nop-don"),
+        ("Tôi ly hôn năm 2021, tòa giao con cho tôi nuôi, chồng cũ phải góp 2 triệu mỗi tháng. Hai năm nay "
+         "anh ấy không đưa đồng nào dù vẫn đi làm có lương. Tôi phải làm gì để đòi tiền cấp dưỡng cho con?",
+         "cap-duong-nuoi-con"),
+        # Colloquial terms of real questions: "con nợ" the person who must pay, "phát mãi" the auction.
+        ("nhà con nợ bị phát mãi thì ai được mua", "dau-gia-tai-san"),
+    ],
+)
+def test_real_phrasing_finds_the_entry_first(matcher: Matcher, question: str, expected: str) -> None:
+    result = matcher.match(question)
+    assert result.candidates and result.candidates[0].entry_id == expected
+
+
+def test_scores_are_chances_and_thresholds_mean_them(matcher: Matcher) -> None:
+    """The first candidate's score is the chance (%) it is right; an answer needs confident_score."""
+    limits = matcher.thresholds
+    for case in CASES[:80]:
+        result = matcher.match(case["q"])
+        scores = [c.score for c in result.candidates]
+        assert all(0 <= s <= 100 for s in scores) and scores == sorted(scores, reverse=True)
+        if result.outcome == "answer" and not matcher.index.is_phrasing(
+                matcher.entry_ids.index(result.candidates[0].entry_id), matcher.index.tokens(case["q"])):
+            assert result.score >= limits.confident_score
+        if result.outcome == "suggest":
+            assert all(s >= limits.suggest_score for s in scores)
+
+
+def test_decision_weights_cover_every_feature() -> None:
+    """The shipped weights name every feature; a feature added without refitting is refused."""
+    assert DECISION.rank.shape == (len(FEATURES),)
+    rows = np.array([[1.0] * len(FEATURES), [0.5] * len(FEATURES)])
+    chances = DECISION.chances(rows, False, 0.0)
+    assert 0 < chances.sum() < 1 and chances[0] > chances[1]  # "none of these" keeps a share
+    with pytest.raises(ValueError, match="fit_decision"):
+        Decision({"rank": {}, "none": {}, "confidence": {}})
 
 
 def test_zero_width_characters_do_not_lower_the_score(matcher: Matcher) -> None:

@@ -142,20 +142,21 @@ class _Checker:
 
 
 def import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: CodeFormat,
-                statuses: set[str], min_digits: int = 1) -> ImportReport:
+                statuses: set[str], min_digits: int = 1, *, demo: bool = False) -> ImportReport:
     """Validate and write rows (line number, CSV row) as a new snapshot at `out`; each second
-    factor must have at least `min_digits` digits (`cases.factor_min_digits`)."""
+    factor must have at least `min_digits` digits (`cases.factor_min_digits`). A `demo` snapshot
+    (synthetic cases) is marked so, and served only where `cases.demo` allows it."""
     with paused_gc():
-        return _import_rows(rows, out, codes, statuses, min_digits)
+        return _import_rows(rows, out, codes, statuses, min_digits, demo=demo)
 
 
 def _import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: CodeFormat,
-                 statuses: set[str], min_digits: int) -> ImportReport:
+                 statuses: set[str], min_digits: int, *, demo: bool = False) -> ImportReport:
     temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(out)
     try:
-        report = _build(rows, temporary, codes, statuses, min_digits)
+        report = _build(rows, temporary, codes, statuses, min_digits, demo=demo)
     except BaseException:  # a bad file, Ctrl-C: nothing left behind
         temporary.unlink(missing_ok=True)
         raise
@@ -188,7 +189,7 @@ def _alive(pid: int) -> bool:
 
 
 def _build(rows: Iterable[tuple[int, dict[str, str]]], temporary: Path, codes: CodeFormat,
-           statuses: set[str], min_digits: int) -> ImportReport:
+           statuses: set[str], min_digits: int, *, demo: bool = False) -> ImportReport:
     report = ImportReport()
     checker = _Checker(codes, statuses, report, min_digits)
     temporary.unlink(missing_ok=True)
@@ -211,6 +212,8 @@ def _build(rows: Iterable[tuple[int, dict[str, str]]], temporary: Path, codes: C
         report.cases += len(batch)
         db.executemany("INSERT INTO offices VALUES (?, ?, ?, ?)", [(k, *v) for k, v in checker.offices.items()])
         db.execute("INSERT INTO snapshot VALUES ('exported_at', ?)", (dt.datetime.now(dt.UTC).isoformat(),))
+        if demo:
+            db.execute("INSERT INTO snapshot VALUES ('demo', 'synthetic cases')")
         db.commit()
     finally:
         db.close()

@@ -20,7 +20,7 @@ def build_demo(settings: Settings, out: Path, count: int) -> tuple[ImportReport,
     cases = settings.cases
     samples: list[Sample] = []
     statuses = set(load_glossary(cases.glossary)[0])
-    report = import_rows(demo_rows(count, samples=samples), out, CodeFormat.configured(cases), statuses)
+    report = import_rows(demo_rows(count, samples=samples), out, CodeFormat.configured(cases), statuses, demo=True)
     return report, samples
 
 
@@ -35,4 +35,8 @@ def open_case_store(settings: Settings) -> CaseStore:
         else:
             log.error("no case database at %s: case lookup is disabled until the agency's export is "
                       "placed there (python -m bot cases import EXPORT.csv)", path)
-    return CaseStore(path, settings.cases.recent_events)
+    store = CaseStore(path, settings.cases.recent_events, allow_demo=bool(settings.cases.demo))
+    if path.exists() and not store.available():
+        log.error("the case database at %s is a demo snapshot (synthetic cases) or unreadable: case lookup is "
+                  "disabled until the agency's export replaces it (python -m bot cases import EXPORT.csv)", path)
+    return store

@@ -139,9 +139,10 @@ def open_read_only(path: Path) -> sqlite3.Connection:
 class CaseStore:
     """Lookups in the current snapshot of the case database."""
 
-    def __init__(self, path: Path, recent_events: int = 5) -> None:
+    def __init__(self, path: Path, recent_events: int = 5, *, allow_demo: bool = True) -> None:
         self.path = path
         self.recent_events = recent_events
+        self.allow_demo = allow_demo  # False: a snapshot of synthetic cases is refused like a missing one
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
 
@@ -158,7 +159,10 @@ class CaseStore:
                 if self._snapshot is None or self._snapshot.identity != identity:
                     try:
                         connection = open_read_only(self.path)
-                        connection.execute("SELECT count(*) FROM snapshot").fetchone()
+                        demo = connection.execute("SELECT 1 FROM snapshot WHERE key = 'demo'").fetchone()
+                        if demo and not self.allow_demo:
+                            connection.close()
+                            raise sqlite3.DatabaseError("a demo snapshot, refused: cases.demo is not set")
                     except sqlite3.Error as exc:
                         if self._snapshot is not None:
                             return self._snapshot.connection
@@ -169,6 +173,14 @@ class CaseStore:
             snapshot = self._snapshot
         assert snapshot is not None
         return snapshot.connection
+
+    def available(self) -> bool:
+        """Can lookups be served (an export is there, readable, and not refused demo data)?"""
+        try:
+            self._current()
+        except CaseStoreError:
+            return False
+        return True
 
     def snapshot_id(self) -> tuple[int, int, int] | None:
         """Identity of the snapshot in use (changes when a new export is picked up)."""

@@ -82,8 +82,9 @@ class FaqIndex:
             row_entry.extend([number] * len(counts))
         names = list(feature_ids)
         table = np.array([row_feature, row_entry, row_count], dtype=np.int64).T
-        idf = np.log1p(max(self.entry_count, 1) / np.maximum(np.bincount(table[:, 0], minlength=len(names)), 1))
+        idf = self._idf(table, len(names))
         self.idf: dict[str, float] = dict(zip(names, idf.tolist(), strict=True))
+        self.answer_bm25 = self._answers(faq)
         # A word the FAQ never uses weighs like the rarest FAQ word: evidence of another topic.
         self.unknown_weight = math.log1p(max(self.entry_count, 1))
         self.bm25 = self._bm25(table, idf, names)
@@ -97,6 +98,21 @@ class FaqIndex:
         for token in sorted(self.vocabulary, key=lambda t: (-self.idf.get(t, 0), t)):
             self._by_length.setdefault(len(token), []).append(token)
         self._corrections: dict[str, str] = {}
+
+    def _idf(self, table: np.ndarray, size: int) -> np.ndarray:
+        return np.log1p(max(self.entry_count, 1) / np.maximum(np.bincount(table[:, 0], minlength=size), 1))
+
+    def _answers(self, faq: Faq) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """BM25 postings over the entries' answers (Vietnamese and English): a real question often
+        asks about a detail that only the answer mentions."""
+        ids = _Ids()
+        rows: list[tuple[int, int, int]] = []
+        for number, entry in enumerate(faq.entries.values()):
+            text = entry.answer + (" " + entry.en.answer if entry.en else "")
+            counts = Counter(features(self.normalizer.tokens(text)))
+            rows.extend((ids[feature], number, count) for feature, count in counts.items())
+        table = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        return self._bm25(table, self._idf(table, len(ids)), list(ids))
 
     def _bm25(self, table: np.ndarray, idf: np.ndarray, names: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Per feature: the entries using it and their BM25 contribution (vectorised build)."""
@@ -116,12 +132,19 @@ class FaqIndex:
         return self.idf.get(feature, self.unknown_weight)
 
     def entry_scores(self, found: set[str]) -> np.ndarray:
-        """BM25 of every entry for these query features."""
-        known = [f for f in found if f in self.bm25]
+        """BM25 of every entry (all its phrasings) for these query features."""
+        return self._scores(self.bm25, found)
+
+    def answer_scores(self, found: set[str]) -> np.ndarray:
+        """BM25 of every entry's answer for these query features."""
+        return self._scores(self.answer_bm25, found)
+
+    def _scores(self, postings: dict[str, tuple[np.ndarray, np.ndarray]], found: set[str]) -> np.ndarray:
+        known = [f for f in found if f in postings]
         if not known:
             return np.zeros(self.entry_count)
-        owners = np.concatenate([self.bm25[f][0] for f in known])
-        parts = np.concatenate([self.bm25[f][1] for f in known])
+        owners = np.concatenate([postings[f][0] for f in known])
+        parts = np.concatenate([postings[f][1] for f in known])
         return np.bincount(owners, weights=parts, minlength=self.entry_count)
 
     def cover(self, entry: int, found: set[str]) -> float:

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from functools import partial
 
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 
 from bot.handlers.common import deliver, markup
 from bot.handlers.context import BotContext
@@ -25,6 +25,9 @@ async def notify_case_changes(context: BotContext) -> None:
                           retry)
         except Forbidden:  # the citizen blocked the bot: stop following for them
             await lookup.state.unsubscribe_cases(notice.chat_id)
+        except BadRequest as exc:  # refused as it is (chat gone, bad text): sending it again fails again
+            log.warning("a case notification was refused (%s); this change is skipped", type(exc).__name__)
+            await lookup.delivered(notice)
         except Exception as exc:  # kept unseen, so the next check sends it again; logged without content
             log.warning("a case notification could not be sent (%s); it will be retried", type(exc).__name__)
         else:

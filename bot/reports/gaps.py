@@ -40,6 +40,7 @@ from rapidfuzz import fuzz, process
 from bot.faq.matcher import Candidate
 from bot.faq.normalize import Normalizer, syllables
 from bot.knowledge import Knowledge
+from bot.privacy import mask_private
 from bot.state.store import AskedQuestion, StateStore
 
 SIMILARITY = 80  # token_sort_ratio (0-100) from which a text joins a group leader
@@ -133,7 +134,7 @@ def _similarity(texts: list[str], others: list[str]) -> np.ndarray:
 def _examples(texts: Iterable[str]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for text in texts:
-        shown = " ".join(text.split())
+        shown = " ".join(mask_private(text).split())  # masked again: rows kept from before masking existed
         seen.setdefault(" ".join(syllables(text)), shown)  # "Ở đâu?" and "o dau" are one wording
         if len(seen) == EXAMPLES:
             break

@@ -252,7 +252,8 @@ class StateStore:
 
     async def forget_before(self, cutoff: dt.datetime) -> int:
         """Delete questions, feedback, who-voted keys and the lookup audit older than `cutoff`
-        (retention: `state.retention_days`, at least a day: longer than the hourly lookup limit).
+        (retention: `state.retention_days`, at least a day: longer than the hourly lookup limit),
+        and the reachability rows of chats that no longer subscribe to anything.
 
         Returns:
             How many rows were deleted, all tables together.
@@ -263,8 +264,11 @@ class StateStore:
                               ("lookups", "looked_up_at")):
             cursor = await self._db.execute(f"DELETE FROM {table} WHERE {column} < ?", (stamp,))
             deleted += cursor.rowcount
+        cursor = await self._db.execute(  # a chat id no subscription or delivery needs any more (L1)
+            "DELETE FROM chats WHERE chat_id NOT IN (SELECT chat_id FROM subscriptions) "
+            "AND chat_id NOT IN (SELECT chat_id FROM deliveries)")
         await self._db.commit()
-        return deleted
+        return deleted + cursor.rowcount
 
     async def forget_preferences_before(self, cutoff: dt.datetime) -> int:
         """Forget language choices last changed before `cutoff` (`state.preference_days`)."""

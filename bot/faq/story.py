@@ -1,0 +1,51 @@
+"""Find the question inside a citizen's message.
+
+Real questions often tell a story first ("Năm 2011 cha mẹ tôi vay tiền... Tòa buộc trả...") and
+ask last, sometimes in two short sentences ("Tôi phải làm gì để được thi hành án? Thủ tục ra
+sao?"), then thank ("Xin cảm ơn."). The story's words (vay, tòa, nhà, con) are everywhere in the
+FAQ; the asking part says which entry is meant. This module returns that asking part.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.faq.normalize import fold
+
+_SENTENCE = re.compile(r"[^.!?;\n…]+[.!?;\n…]*")  # a sentence with its closing punctuation
+# Words that make a sentence a question wherever they stand.
+_QUESTION_WORD = re.compile(
+    r"\b(sao|gi|j|nao|o dau|bao nhieu|bao lau|may|co phai|duoc khong|hay khong|duoc ko|ra sao"
+    r"|the nao|lam gi|what|how|where|when|who|why)\b"
+)
+# Words that make it a question only at its end: "không" inside a story is a negation
+# ("họ vẫn không trả"), at the end it asks ("có bị đi tù không").
+_QUESTION_END = re.compile(r"\b(khong|ko|k|hok|chua|dau|nhi|chang)\W*$")
+_WINDOW = 30  # syllables of asking sentences read together, counted from the last one
+
+
+def _asking(sentence: str) -> bool:
+    folded = fold(sentence)
+    return "?" in sentence or bool(_QUESTION_WORD.search(folded) or _QUESTION_END.search(folded.strip()))
+
+
+def question_part(text: str) -> str | None:
+    """The asking part of a message of several sentences: its last asking sentence, with the
+    asking sentences just before it while they fit in _WINDOW syllables ("Tôi phải làm gì để được
+    thi hành án? Thủ tục ra sao?"). None for a single sentence."""
+    sentences: list[str] = [s for s in _SENTENCE.findall(text) if s.strip(" .!?;\n…")]
+    if len(sentences) < 2:
+        return None
+    asking = [number for number, sentence in enumerate(sentences) if _asking(sentence)]
+    if not asking:
+        return sentences[-1]
+    # Several questions asked in a row are read together ("Có được trả góp không? Có bị trừ
+    # lương không?"), up to _WINDOW syllables: one of them is often the specific one.
+    chosen = [asking[-1]]
+    size = len(fold(sentences[asking[-1]]).split())
+    for number in reversed(asking[:-1]):
+        size += len(fold(sentences[number]).split())
+        if size > _WINDOW or number < chosen[-1] - 2:
+            break
+        chosen.append(number)
+    return "".join(sentences[number] for number in sorted(chosen))
