@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from benchmarks.matcher import cut_down
+from benchmarks.baselines import accuracy
+from benchmarks.matcher import cut_down, ours
 from bot.config import load_settings
 from bot.faq.decision import CONFIDENCE, FEATURES, WEIGHTS_FILE, Decision, confidence_row
 from bot.faq.decision import NONE as NONE_FEATURES
@@ -156,9 +157,6 @@ def main() -> None:
     weights = fit_all(base + [item for items in real_items.values() for item in items])
     print(yaml.safe_dump(weights, sort_keys=False))
     if args.cv:
-        from benchmarks.baselines import accuracy
-        from benchmarks.matcher import ours
-
         for label, number in (("full", 0), ("3 alternatives", 1)):
             totals = []
             for fold in range(FOLDS):
