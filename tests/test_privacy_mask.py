@@ -15,7 +15,7 @@ from bot.knowledge import load_knowledge
 from bot.privacy import NUMBER_LABEL, mask_private
 from bot.reports.gaps import collect_gaps
 from bot.state import StateStore
-from tests.test_telegram import ROOT
+from tests.helpers import ROOT
 
 CODES = CodeFormat(r"^QN-\d{4}-\d{6}$", "QN-2026-000123")
 
