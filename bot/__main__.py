@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     except sqlite3.OperationalError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise
-        print(f"Lỗi: cơ sở dữ liệu {settings.state.path} đang bị khóa bởi tiến trình khác (bot đang chạy?) "
+        print(f"Lỗi: cơ sở dữ liệu {settings.state.database} đang bị khóa bởi tiến trình khác (bot đang chạy?) "
               f"quá {settings.state.busy_timeout_seconds:g} giây; hãy thử lại sau. "
               "(The state database is locked; try again later.)", file=sys.stderr)
         return 3
