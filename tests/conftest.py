@@ -19,7 +19,7 @@ from bot.faq.model import Faq
 from bot.knowledge import Knowledge
 from tests.fake_telegram import FakeTelegram
 from tests.helpers import OFFICIALS, Core, make_settings, open_core, running, stopped
-from tests.postgres import TEST_KEY, fresh_schema, server
+from tests.postgres import TEST_KEY, fresh_schema, server, skip_without_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,9 +61,7 @@ def state_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytes
     if request.param == "sqlite":
         yield tmp_path / "state.sqlite3"
         return
-    url, reason = server()
-    if url is None:
-        pytest.skip(reason)
+    skip_without_server()
     monkeypatch.setenv("STATE_HMAC_KEY", TEST_KEY)  # no key file beside a PostgreSQL database
     with fresh_schema() as schema_url:
         yield schema_url
@@ -99,3 +97,10 @@ async def officials_bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator
     application = await running(make_settings(tmp_path, telegram.base_url, OFFICIALS))
     yield application
     await stopped(application)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line saying which state engines the tests ran on (and why PostgreSQL did not)."""
+    url, reason = server()
+    terminalreporter.write_line("State engines tested: SQLite and PostgreSQL" if url else f"State engines tested: "
+                                f"SQLite only. {reason}")

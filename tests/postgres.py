@@ -3,7 +3,8 @@ plain SQL reads that work on either engine.
 
 The server is TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/test; when it cannot be
 reached (or STATE_TEST_POSTGRES=0) the PostgreSQL runs are skipped with the reason, so the summary
-says why. Each test gets a fresh schema (its URL sets search_path to it), dropped afterwards.
+says why; with STATE_TEST_POSTGRES=require (.ci/run) they fail instead. Each test gets a fresh
+schema (its URL sets search_path to it), dropped afterwards.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 
 URL_ENV = "TEST_DATABASE_URL"
 SWITCH_ENV = "STATE_TEST_POSTGRES"
@@ -40,6 +42,16 @@ def server() -> tuple[str | None, str]:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return None, f"PostgreSQL tests skipped: no server at {where} ({first}); set {URL_ENV} to run them"
     return url, ""
+
+
+def skip_without_server() -> str:
+    """The server's URL; the calling test is skipped (or fails, when required) without one."""
+    url, reason = server()
+    if url is None:
+        if os.environ.get(SWITCH_ENV) == "require":
+            pytest.fail(f"{reason} ({SWITCH_ENV}=require)")
+        pytest.skip(reason)
+    return url
 
 
 def _with_search_path(url: str, schema: str) -> str:
