@@ -5,9 +5,11 @@ about, transactions on the shared connection, and state.url in the configuration
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bot.announce.model import Content, Status
@@ -15,7 +17,7 @@ from bot.config import ConfigError, load_settings
 from bot.state import StateStore
 from bot.state.engine import connect
 from bot.state.keys import StateKeyError
-from bot.state.schema import MIGRATIONS, statements
+from bot.state.schema import MIGRATIONS
 from tests.postgres import TEST_KEY, fresh_schema, rows, skip_without_server
 
 
@@ -49,20 +51,52 @@ async def test_instances_starting_together_migrate_once(state_url: Path | str) -
     assert len(rows(state_url, "SELECT version FROM schema_version")) == len(MIGRATIONS)
 
 
-async def test_a_file_from_before_versioned_migrations_upgrades_in_place(tmp_path: Path) -> None:
+LEGACY = Path(__file__).parent / "data" / "state-before-migrations.sql"
+LEGACY_KEY = "legacy-test-key-0123456789abcdef0123456789"
+
+
+def schema_sql(path: Path) -> dict[str, str]:
+    found = rows(path, "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+    return {str(name): str(sql) for name, sql in found}
+
+
+async def test_a_file_from_before_versioned_migrations_upgrades_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STATE_HMAC_KEY", LEGACY_KEY)
     path = tmp_path / "state.sqlite3"
-    with sqlite3.connect(path) as db:  # exactly what the previous release created, with rows in it
-        for statement in statements("sqlite", 1):
-            db.execute(statement)
-        db.execute("INSERT INTO preferences VALUES ('someone', 'en', '2026-11-01T00:00:00+00:00')")
-        db.execute("INSERT INTO announcements (topic, text, author_id, author_name, status, created_at) "
-                   "VALUES ('chung', 'Cũ.', 1, 't', 'draft', '2026-11-01T00:00:00+00:00')")
+    with sqlite3.connect(path) as db:  # written by the previous release's own StateStore
+        db.executescript(LEGACY.read_text(encoding="utf-8"))
     async with await StateStore.open(path) as state:
-        assert [a.content.text for a in await state.announcements.recent()] == ["Cũ."]
-        number = await state.announcements.create("chung", Content("Mới."), 1, "t", status=Status.DRAFT)
-        assert number == 2
+        assert await state.language(555001) == "en"  # the same pseudonyms
+        assert [(q.text, q.score) for q in await state.questions()] == [("ly hon thi sao", 20.5)]
+        assert await state.record_feedback("tra-gop", True, voter=555001) is False  # already voted
+        assert await state.failed_case_lookups("QN-2026-000001", dt.datetime(2026, 1, 1, tzinfo=dt.UTC)) == 1
+        assert await state.case_subscriptions() == [(555001, "QN-2026-000001", "2026-11-01")]
+        [sending] = await state.announcements.with_status(Status.SENDING)
+        assert (sending.counts.total, sending.counts.sent) == (2, 1)
+        assert await state.announcements.pending(sending.id, 1e12, 10) == [(555002, 0)]  # still to send
+        assert await state.announcements.create("chung", Content("Mới."), 1, "t", status=Status.DRAFT) == 2
     assert rows(path, "SELECT version FROM schema_version") == [(1,)]
-    assert rows(path, "SELECT user_key, language FROM preferences") == [("someone", "en")]
+    async with await StateStore.open(tmp_path / "new.sqlite3"):
+        pass
+    upgraded, fresh = schema_sql(path), schema_sql(tmp_path / "new.sqlite3")
+    assert upgraded == fresh  # step 1 on SQLite is exactly the previous release's schema
+
+
+async def test_a_lost_postgresql_connection_fails_one_statement_then_reconnects() -> None:
+    skip_without_server()
+    with fresh_schema() as schema_url:
+        db = await connect(schema_url)
+        try:
+            row = await db.fetchone("SELECT pg_backend_pid()")
+            assert row is not None
+            rows(schema_url, f"SELECT pg_terminate_backend({int(row[0])})")  # a server restart, for this connection
+            with pytest.raises(psycopg.OperationalError):
+                await db.fetchone("SELECT 1")
+            assert await db.fetchone("SELECT 1") == (1,)
+        finally:
+            await db.close()
 
 
 async def test_both_engines_have_the_same_tables_and_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

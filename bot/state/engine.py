@@ -10,6 +10,7 @@ statement of another coroutine ever joins it.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -20,6 +21,8 @@ import aiosqlite
 
 if TYPE_CHECKING:
     import psycopg
+
+log = logging.getLogger(__name__)
 
 Params = Sequence[Any]
 Row = tuple[Any, ...]
@@ -170,44 +173,60 @@ def _postgres_params(params: Params) -> list[Any]:
 
 class PostgresDatabase:
     """psycopg 3 (async), one connection in autocommit mode; the password from the URL or the
-    environment (PGPASSWORD, ~/.pgpass): libpq reads them itself."""
+    environment (PGPASSWORD, ~/.pgpass): libpq reads them itself.
+
+    A lost connection (a server restart, a failover) fails the statement that found it, as any
+    database error does; the next statement opens a new connection. A statement is never retried:
+    it may have been committed before the connection went.
+    """
 
     dialect = "postgresql"
 
-    def __init__(self, connection: psycopg.AsyncConnection[Row]) -> None:
+    def __init__(self, connection: psycopg.AsyncConnection[Row], url: str, timeout: float) -> None:
         self._db = connection
+        self._url = url
+        self._timeout = timeout
         self._turns = _Serialized()
+
+    @staticmethod
+    async def _open(url: str, timeout: float) -> psycopg.AsyncConnection[Row]:
+        import psycopg  # only a PostgreSQL deployment needs the driver loaded
+
+        return await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=max(2, int(timeout)))
 
     @classmethod
     async def connect(cls, url: str, timeout: float) -> PostgresDatabase:
-        import psycopg  # only a PostgreSQL deployment needs the driver loaded
+        return cls(await cls._open(url, timeout), url, timeout)
 
-        connection = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=max(2, int(timeout)))
-        return cls(connection)
+    async def _connection(self) -> psycopg.AsyncConnection[Row]:
+        if self._db.closed or self._db.broken:
+            log.warning("state database: the PostgreSQL connection was lost; reconnecting")
+            self._db = await self._open(self._url, self._timeout)
+        return self._db
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         async with self._turns.turn():
-            cursor = await self._db.execute(_postgres_sql(sql), _postgres_params(params))
+            cursor = await (await self._connection()).execute(_postgres_sql(sql), _postgres_params(params))
             return int(cursor.rowcount)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        async with self._turns.turn(), self._db.cursor() as cursor:
+        async with self._turns.turn(), (await self._connection()).cursor() as cursor:
             await cursor.executemany(_postgres_sql(sql), [_postgres_params(row) for row in rows])
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self._turns.turn():
-            cursor = await self._db.execute(_postgres_sql(sql), _postgres_params(params))
+            cursor = await (await self._connection()).execute(_postgres_sql(sql), _postgres_params(params))
             row = await cursor.fetchone()
         return tuple(row) if row is not None else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._turns.turn():
-            cursor = await self._db.execute(_postgres_sql(sql), _postgres_params(params))
+            cursor = await (await self._connection()).execute(_postgres_sql(sql), _postgres_params(params))
             return [tuple(row) for row in await cursor.fetchall()]
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        async with self._turns.own(), self._db.transaction():
+        async with self._turns.own(), (await self._connection()).transaction():
             yield
 
     async def close(self) -> None:
