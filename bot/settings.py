@@ -101,7 +101,8 @@ class StateSettings(_Section):
     draft_days: int = Field(30, ge=1, le=3650,
                             description="An announcement draft never sent is deleted after this many days.")
     busy_timeout_seconds: float = Field(5, gt=0, le=600, description="Seconds a terminal command waits for the "
-                                        "database lock held by the running bot before giving up.")
+                                        "database lock held by the running bot before giving up (SQLite); "
+                                        "the connect timeout (PostgreSQL).")
 
     @model_validator(mode="before")
     @classmethod

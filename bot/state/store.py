@@ -55,7 +55,7 @@ class Vote:
 
 
 class StateStore:
-    """Async access to the state database; open with `await StateStore.open(path_or_url)`."""
+    """Async access to the state database; open with `await StateStore.open(path or URL)`."""
 
     def __init__(self, db: Database, secret: bytes) -> None:
         self._db = db
@@ -68,11 +68,11 @@ class StateStore:
         return self._db.dialect
 
     @classmethod
-    async def open(cls, where: Path | str, busy_timeout: float = 5.0) -> StateStore:
+    async def open(cls, path: Path | str, busy_timeout: float = 5.0) -> StateStore:
         """Open (creating if needed) the state database and bring its tables up to date.
 
         Args:
-            where: a SQLite file (a Path, a plain path or `sqlite:///path`) or a `postgresql://`
+            path: a SQLite file (a Path, a plain path or `sqlite:///path`) or a `postgresql://`
                 URL (see state.url in bot/settings.py).
             busy_timeout: seconds to wait for another process's SQLite write lock before
                 `sqlite3.OperationalError` (and the PostgreSQL connect timeout).
@@ -82,12 +82,12 @@ class StateStore:
         a lock held on the shared connection. The pseudonym key comes from outside the database
         (bot/state/keys.py); a failed open closes the connection, so it never keeps the process alive.
         """
-        db = await connect(where, busy_timeout)
+        db = await connect(path, busy_timeout)
         try:
             await migrate(db)
             row = await db.fetchone("SELECT value FROM meta WHERE key = 'user_key_secret'")
             # moved out of the database before it is deleted
-            key = state_key(sqlite_path(where), str(row[0]) if row else None)
+            key = state_key(sqlite_path(path), str(row[0]) if row else None)
             await db.execute("DELETE FROM meta WHERE key = 'user_key_secret'")
         except BaseException:
             await db.close()
