@@ -12,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from bot.__main__ import main
 from bot.announce.model import Content, Status
 from bot.config import ConfigError, load_settings
 from bot.state import StateStore
@@ -182,3 +183,35 @@ def test_state_url_in_the_configuration_and_the_environment(tmp_path: Path) -> N
         load_settings(write(tmp_path, "  url: mysql://x/y\n"), environ={})
     with pytest.raises(ConfigError, match="STATE_DATABASE_URL"):
         load_settings(write(tmp_path, "  retention_days: 30\n"), environ={"STATE_DATABASE_URL": "mysql://x/y"})
+
+
+def test_the_commands_say_clearly_when_postgresql_is_missing_its_key_or_its_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(tmp_path, "  url: postgresql://postgres@127.0.0.1:1/none\n")
+    monkeypatch.delenv("STATE_HMAC_KEY", raising=False)
+    monkeypatch.delenv("STATE_HMAC_KEY_FILE", raising=False)
+    monkeypatch.delenv("STATE_DATABASE_URL", raising=False)
+    assert main(["--config", str(config), "announce", "status"]) == 2
+    assert "STATE_HMAC_KEY" in capsys.readouterr().err
+    monkeypatch.setenv("STATE_HMAC_KEY", TEST_KEY)
+    assert main(["--config", str(config), "announce", "status"]) == 3
+    err = capsys.readouterr().err
+    assert "không kết nối được cơ sở dữ liệu PostgreSQL" in err and "Traceback" not in err
+
+
+def test_the_commands_work_on_postgresql(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    skip_without_server()
+    monkeypatch.setenv("STATE_HMAC_KEY", TEST_KEY)
+    notice = tmp_path / "notice.txt"
+    notice.write_text("Lịch tiếp công dân tháng 12.", encoding="utf-8")
+    config = write(tmp_path, "  retention_days: 30\n")
+    with fresh_schema() as schema_url:
+        monkeypatch.setenv("STATE_DATABASE_URL", schema_url)
+        assert main(["--config", str(config), "announce", "--topic", "chung", "--text-file", str(notice),
+                     "--at", "01/01/2099 08:00"]) == 0
+        assert main(["--config", str(config), "announce", "cancel", "1"]) == 0
+        assert "Đã hủy thông báo #1" in capsys.readouterr().out
+        assert rows(schema_url, "SELECT status FROM announcements") == [("cancelled",)]
+    assert not (tmp_path / "data").exists()  # nothing written to SQLite

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import aiosqlite
 
@@ -28,6 +28,18 @@ Params = Sequence[Any]
 Row = tuple[Any, ...]
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+class StateUnavailableError(RuntimeError):
+    """The PostgreSQL server cannot be reached (the message says so in Vietnamese and English)."""
+
+
+def url_password(url: str) -> str | None:
+    """The password written in a database URL, if any (so the logs can redact it)."""
+    try:
+        return urlsplit(url).password or None
+    except ValueError:
+        return None
 
 
 class Database(Protocol):
@@ -192,7 +204,12 @@ class PostgresDatabase:
     async def _open(url: str, timeout: float) -> psycopg.AsyncConnection[Row]:
         import psycopg  # only a PostgreSQL deployment needs the driver loaded
 
-        return await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=max(2, int(timeout)))
+        try:
+            return await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=max(2, int(timeout)))
+        except psycopg.OperationalError as exc:
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StateUnavailableError(f"không kết nối được cơ sở dữ liệu PostgreSQL: {reason} "
+                                        "(cannot connect to the state database)") from exc
 
     @classmethod
     async def connect(cls, url: str, timeout: float) -> PostgresDatabase:
