@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -109,6 +110,22 @@ class _Serialized:
                 self._owner = None
 
 
+async def _wal(connection: aiosqlite.Connection, busy_timeout: float) -> None:
+    """Switch a file to WAL (kept in the file: once done, a reopen only reads it). The switch
+    needs the file to itself and SQLite does not wait for that, so processes creating the same
+    new file together retry here, within the busy timeout."""
+    deadline = asyncio.get_running_loop().time() + busy_timeout
+    while True:
+        try:
+            async with connection.execute("PRAGMA journal_mode=WAL") as cursor:
+                await cursor.fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.02)
+
+
 class SqliteDatabase:
     """aiosqlite in autocommit mode (`isolation_level=None`), WAL, a busy timeout."""
 
@@ -125,7 +142,7 @@ class SqliteDatabase:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(path, timeout=busy_timeout, isolation_level=None)
         try:
-            await connection.execute("PRAGMA journal_mode=WAL")
+            await _wal(connection, busy_timeout)
             await connection.execute("PRAGMA synchronous=NORMAL")
         except BaseException:
             await connection.close()
