@@ -75,7 +75,7 @@ async def open_services(settings: Settings) -> Services:
     """Open the state database and the case store, and build the conversation on the FAQ (Telegram
     and the local console alike); warn about agency details still to be filled in."""
     warn_placeholders(settings, log)
-    state = await StateStore.open(settings.state.path, settings.state.busy_timeout_seconds)
+    state = await StateStore.open(settings.state.database, settings.state.busy_timeout_seconds)
     reloader, startup = await Reloader.open(settings)
     content = reloader.current
     lookup = CaseLookup(open_case_store(settings), dict(content.glossary), settings.cases, state,

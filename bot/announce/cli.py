@@ -42,7 +42,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     """Do what the arguments ask; exit code 0 on success, 1 on a refused request."""
-    async with await StateStore.open(settings.state.path, settings.state.busy_timeout_seconds) as state:
+    async with await StateStore.open(settings.state.database, settings.state.busy_timeout_seconds) as state:
         if args.action == "status":
             return await _status(settings, state)
         if args.action == "cancel":
