@@ -43,7 +43,8 @@ from bot.readiness import placeholder_problems
 from bot.replies import answer_text, plain
 from bot.reports.cli import add_parsers as add_reports
 from bot.reports.cli import run as report
-from bot.state.keys import configured_key
+from bot.state.engine import StateUnavailableError, url_password
+from bot.state.keys import KEY_ENV, KEY_FILE_ENV, configured_key
 from bot.texts import VI
 
 log = logging.getLogger("bot")
@@ -202,11 +203,15 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
-        configured_key()  # STATE_HMAC_KEY(_FILE), when set, must be usable
+        key = configured_key()  # STATE_HMAC_KEY(_FILE), when set, must be usable
+        if settings.state.url and key is None:
+            raise ConfigError(f"state.url: PostgreSQL cần khóa bí mật trong {KEY_ENV} hoặc {KEY_FILE_ENV} "
+                              f"(a PostgreSQL state database needs {KEY_ENV} or {KEY_FILE_ENV})")
     except ConfigError as exc:
         print(f"Lỗi cấu hình (configuration error):\n{exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.logging.level, secrets_of(settings.token, settings.webhook_secret))
+    setup_logging(settings.logging.level,
+                  secrets_of(settings.token, settings.webhook_secret, url_password(settings.state.url)))
     if args.command == "health":
         print("ok")
         return 0
@@ -219,10 +224,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return _dispatch(settings, args)
+    except StateUnavailableError as exc:
+        print(f"Lỗi: {exc}.", file=sys.stderr)
+        return 3
     except sqlite3.OperationalError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise
-        print(f"Lỗi: cơ sở dữ liệu {settings.state.path} đang bị khóa bởi tiến trình khác (bot đang chạy?) "
+        print(f"Lỗi: cơ sở dữ liệu {settings.state.database} đang bị khóa bởi tiến trình khác (bot đang chạy?) "
               f"quá {settings.state.busy_timeout_seconds:g} giây; hãy thử lại sau. "
               "(The state database is locked; try again later.)", file=sys.stderr)
         return 3

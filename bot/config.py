@@ -42,6 +42,7 @@ TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 BASE_URL_ENV = "TELEGRAM_API_BASE_URL"
 WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 CONFIG_ENV = "BOT_CONFIG"
+STATE_URL_ENV = "STATE_DATABASE_URL"
 
 
 class ConfigError(Exception):
@@ -109,7 +110,7 @@ def _validate(raw: dict[str, Any], source: Path) -> Settings:
 
 
 def _apply_environment(settings: Settings, env: Mapping[str, str], source: Path) -> Settings:
-    """The token, the webhook secret and the Bot API URL override from the environment, checked."""
+    """The token, the webhook secret, the Bot API URL and the state URL override from the environment, checked."""
     telegram = settings.telegram
     if env.get(BASE_URL_ENV):
         if not re.match(r"^https?://\S+$", env[BASE_URL_ENV]):
@@ -122,7 +123,20 @@ def _apply_environment(settings: Settings, env: Mapping[str, str], source: Path)
         if not secret or not re.match(r"^[A-Za-z0-9_-]{16,256}$", secret):
             raise ConfigError(f"{WEBHOOK_SECRET_ENV}: chế độ webhook cần bí mật 16-256 ký tự A-Z a-z 0-9 _ -")
     return settings.model_copy(
-        update={"telegram": telegram, "token": env.get(TOKEN_ENV) or None, "webhook_secret": secret})
+        update={"telegram": telegram, "token": env.get(TOKEN_ENV) or None, "webhook_secret": secret,
+                "state": _state_from_environment(settings.state, env)})
+
+
+def _state_from_environment(state: StateSettings, env: Mapping[str, str]) -> StateSettings:
+    """STATE_DATABASE_URL (it may hold the password) replaces state.url, checked like it."""
+    url = env.get(STATE_URL_ENV)
+    if not url:
+        return state
+    if not url.lower().startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise ConfigError(f"{STATE_URL_ENV}: cần sqlite:///PATH hoặc postgresql://... (sqlite or postgresql URL)")
+    if url.lower().startswith("sqlite:///"):
+        return state.model_copy(update={"url": "", "path": Path(url[len("sqlite:///"):])})
+    return state.model_copy(update={"url": url})
 
 
 def _resolve_paths(settings: Settings, source: Path) -> Settings:

@@ -68,7 +68,7 @@ class _Unsent:
 
 async def open_state(settings: Settings) -> StateStore:
     """The state database as configured (the command line's reports and announcements use it alone)."""
-    return await StateStore.open(settings.state.path, settings.state.busy_timeout_seconds)
+    return await StateStore.open(settings.state.database, settings.state.busy_timeout_seconds)
 
 
 class Services:
@@ -98,7 +98,7 @@ class Services:
         """Open the state database and the case store and load the content; warn about agency
         details still to be filled in."""
         warn_placeholders(settings, log)
-        state = await StateStore.open(settings.state.path, settings.state.busy_timeout_seconds)
+        state = await open_state(settings)
         try:
             reloader, startup = await Reloader.open(settings)
             return cls(settings, state, reloader, startup, outlet)

@@ -86,8 +86,14 @@ class TelegramSettings(_Section):
         return self
 
 
+_STATE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
+
+
 class StateSettings(_Section):
-    path: Path = Field(Path("data/state.sqlite3"), description="The writable state database (SQLite).")
+    url: str = Field("", description="Empty: SQLite at `path`. `sqlite:///PATH` (SQLite) or "
+                     "`postgresql://USER@HOST:PORT/DATABASE` (PostgreSQL); no password here: PGPASSWORD, or "
+                     "the whole URL in STATE_DATABASE_URL.")
+    path: Path = Field(Path("data/state.sqlite3"), description="The writable state database file (SQLite).")
     retention_days: int = Field(180, ge=1, le=3650, description="Stored questions, feedback, the lookup audit, "
                                 "broadcast recipients and refusals older than this many days are deleted.")
     preference_days: int = Field(365, ge=1, le=3650,
@@ -95,7 +101,30 @@ class StateSettings(_Section):
     draft_days: int = Field(30, ge=1, le=3650,
                             description="An announcement draft never sent is deleted after this many days.")
     busy_timeout_seconds: float = Field(5, gt=0, le=600, description="Seconds a terminal command waits for the "
-                                        "database lock held by the running bot before giving up.")
+                                        "database lock held by the running bot before giving up (SQLite); "
+                                        "the connect timeout (PostgreSQL).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sqlite_url(cls, data: object) -> object:
+        """`url: sqlite:///PATH` is `path: PATH` (resolved against the configuration's folder)."""
+        if isinstance(data, dict) and str(data.get("url") or "").lower().startswith("sqlite:///"):
+            return {**data, "url": "", "path": str(data["url"])[len("sqlite:///"):]}
+        return data
+
+    @model_validator(mode="after")
+    def _postgres_url(self) -> StateSettings:
+        if self.url and not self.url.lower().startswith(_STATE_SCHEMES):
+            raise ValueError("url: sqlite:///PATH hoặc postgresql://USER@HOST/DATABASE (sqlite or postgresql)")
+        if re.match(r"^[a-z]+://[^/@]*:[^/@]*@", self.url, re.IGNORECASE):
+            raise ValueError("url: không ghi mật khẩu vào tệp cấu hình; dùng PGPASSWORD hoặc STATE_DATABASE_URL "
+                             "(no password in the file: use the environment)")
+        return self
+
+    @property
+    def database(self) -> Path | str:
+        """What StateStore.open takes: the PostgreSQL URL, or the SQLite file."""
+        return self.url or self.path
 
 
 class FaqSettings(_Section):

@@ -5,7 +5,7 @@ real Application polling it (as a citizen meets it, and with officials configure
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from bot.handlers.context import BotApplication
 from bot.knowledge import Knowledge
 from tests.fake_telegram import FakeTelegram
 from tests.helpers import OFFICIALS, Core, make_settings, open_core, running, stopped
+from tests.postgres import TEST_KEY, fresh_schema, server, skip_without_server
 
 ROOT = Path(__file__).resolve().parent.parent
 # As `python -m bot` does (bot/__main__.py), so that in-process tests run python-telegram-bot as the
@@ -57,11 +58,24 @@ def demo_cases(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> 
     return CaseStore(path, settings.cases.recent_events)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path | str]:
+    """A fresh state database on each engine: a SQLite file (always), and a PostgreSQL schema of
+    its own when a server is reachable (tests/postgres.py; skipped with the reason otherwise)."""
+    if request.param == "sqlite":
+        yield tmp_path / "state.sqlite3"
+        return
+    skip_without_server()
+    monkeypatch.setenv("STATE_HMAC_KEY", TEST_KEY)  # no key file beside a PostgreSQL database
+    with fresh_schema() as schema_url:
+        yield schema_url
+
+
 @pytest.fixture
 async def core(settings: Settings, shipped_knowledge: Knowledge, demo_cases: CaseStore,
-               tmp_path: Path) -> AsyncIterator[Core]:
-    """Conversation, Board and Desk on the shipped FAQ and a fresh state database, in process."""
-    async with open_core(settings, shipped_knowledge, demo_cases, tmp_path / "state.sqlite3") as built:
+               state_url: Path | str) -> AsyncIterator[Core]:
+    """Conversation, Board and Desk on the shipped FAQ and a fresh state database (each engine), in process."""
+    async with open_core(settings, shipped_knowledge, demo_cases, state_url) as built:
         yield built
 
 
@@ -87,3 +101,10 @@ async def officials_bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator
     application = await running(make_settings(tmp_path, telegram.base_url, OFFICIALS))
     yield application
     await stopped(application)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line saying which state engines the tests ran on (and why PostgreSQL did not)."""
+    url, reason = server()
+    terminalreporter.write_line("State engines tested: SQLite and PostgreSQL" if url else f"State engines tested: "
+                                f"SQLite only. {reason}")

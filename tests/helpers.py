@@ -129,7 +129,7 @@ class Core:
     """What the Telegram handlers and the console drive, on a real state database: no HTTP."""
 
     state: StateStore
-    path: Path  # of the state database
+    path: Path | str  # of the state database: a SQLite file or a PostgreSQL URL (tests/postgres.py)
     conversation: Conversation
     board: Board
     desk: Desk
@@ -138,7 +138,7 @@ class Core:
 
 @asynccontextmanager
 async def open_core(settings: Settings, knowledge: Knowledge, cases: CaseStore,
-                    state_path: Path) -> AsyncIterator[Core]:
+                    state_path: Path | str) -> AsyncIterator[Core]:
     """The core as the bot builds it (bot.services.Services), with helpers.AUTHOR and
     helpers.APPROVER as officials and the sender replaced by a record of wake-ups."""
     officials = (Official(id=AUTHOR, name="Phòng Nghiệp vụ"),

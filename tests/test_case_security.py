@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from bot.cases.store import CaseStore
-from bot.config import Settings
+from bot.config import STATE_URL_ENV, Settings
 from bot.handlers.context import BotApplication
 from tests.fake_telegram import FakeTelegram, Fault
 from tests.helpers import ROOT, ask, make_settings, reexport, started, stopped
+from tests.postgres import rows
 
 PER_USER = 5  # cases.max_failures_per_hour (default)
 
@@ -31,8 +32,15 @@ async def polling(settings: Settings) -> BotApplication:
 
 
 @pytest.fixture
-async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotApplication]:
-    application = await polling(make_settings(tmp_path, telegram.base_url))
+async def bot(telegram: FakeTelegram, tmp_path: Path, state_url: Path | str,
+              monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotApplication]:
+    """The bot polling, its state on each engine (tests/postgres.py); the terminal commands a test
+    runs inherit the same state database."""
+    env = {}
+    if isinstance(state_url, str):
+        env = {STATE_URL_ENV: state_url}
+        monkeypatch.setenv(STATE_URL_ENV, state_url)
+    application = await polling(make_settings(tmp_path, telegram.base_url, env=env))
     yield application
     await stopped(application)
 
@@ -47,10 +55,16 @@ def owners(tmp_path: Path, index: int) -> tuple[str, str, set[str]]:
     return code, debtor, {year for year, party in parties.items() if party}
 
 
-def outcomes(tmp_path: Path) -> dict[str, int]:
-    rows = sqlite3.connect(tmp_path / "state.sqlite3").execute(
-        "SELECT outcome, count(*) FROM lookups GROUP BY outcome").fetchall()
-    return {str(outcome): int(count) for outcome, count in rows}
+def state_of(bot: BotApplication) -> Path | str:
+    """The running bot's state database (a SQLite file or a PostgreSQL URL)."""
+    services = bot.bot_data.services
+    assert services is not None
+    return services.settings.state.database
+
+
+def outcomes(bot: BotApplication) -> dict[str, int]:
+    counted = rows(state_of(bot), "SELECT outcome, count(*) FROM lookups GROUP BY outcome")
+    return {str(outcome): int(count) for outcome, count in counted}
 
 
 async def test_many_accounts_cannot_brute_force_one_case(
@@ -67,7 +81,7 @@ async def test_many_accounts_cannot_brute_force_one_case(
     guessed = await ask(telegram, 5010, factor)  # even the right answer: the case is closed for now
     assert not guessed.text.startswith("<b>Hồ sơ")
     assert guessed.text.startswith("Hồ sơ này đã bị nhập sai thông tin xác minh quá nhiều lần")
-    assert "wrong_factor" in outcomes(tmp_path) and outcomes(tmp_path)["wrong_factor"] == 10
+    assert "wrong_factor" in outcomes(bot) and outcomes(bot)["wrong_factor"] == 10
     other, other_factor, _ = owners(tmp_path, 1)
     await ask(telegram, 6000, f"/tracuu {other}")
     opened = await ask(telegram, 6000, other_factor)  # an unrelated case still opens for its owner
@@ -86,7 +100,7 @@ async def test_the_case_limit_holds_under_concurrent_guesses(
     await asyncio.gather(*(telegram.send_text(account, wrong[i]) for i, account in enumerate(accounts)))
     for account in accounts:  # 30 guesses land at once (concurrent_updates: 8)
         await telegram.wait_for(account, before[account] + 1)
-    assert outcomes(tmp_path)["wrong_factor"] == 10  # exactly the per-case limit, not more
+    assert outcomes(bot)["wrong_factor"] == 10  # exactly the per-case limit, not more
 
 
 async def test_one_user_bursting_gets_no_more_than_the_hourly_limit(
@@ -99,7 +113,7 @@ async def test_one_user_bursting_gets_no_more_than_the_hourly_limit(
         await telegram.send_text(77, wrong[i])
     await telegram.wait_until(lambda: len(telegram.sent_to(77)) >= 60)
     await asyncio.sleep(0.5)
-    counts = outcomes(tmp_path)
+    counts = outcomes(bot)
     assert counts.get("wrong_factor", 0) + counts.get("unknown", 0) <= PER_USER
     assert counts.get("limited", 0) > 0
 
@@ -132,7 +146,7 @@ async def test_a_code_in_a_sentence_starts_a_lookup_and_is_never_stored(
     assert answer.text.startswith(f"<b>Hồ sơ {code}</b>")
     await ask(telegram, 8, "cccd 051071001234, sdt 0905.123.456 thi toi phai lam gi voi con ga")
     await ask(telegram, 8, "giay bao ma HS-2026-123456 cmnd 211234567 sinh nam 1971 con meo")
-    texts = [row[0] for row in sqlite3.connect(tmp_path / "state.sqlite3").execute("SELECT text FROM questions")]
+    texts = [row[0] for row in rows(state_of(bot), "SELECT text FROM questions")]
     stored = " ".join(text or "" for text in texts)
     for secret in (code, code.lower(), factor, "051071001234", "0905.123.456", "HS-2026-123456", "211234567", "1971"):
         assert secret not in stored

@@ -5,7 +5,6 @@ runs in milliseconds, so a change to the dialogue gets feedback at once."""
 from __future__ import annotations
 
 import html
-import sqlite3
 from pathlib import Path
 from textwrap import dedent
 
@@ -19,6 +18,7 @@ from bot.knowledge import Knowledge, load_knowledge
 from bot.replies import Reply
 from bot.texts import EN, VI
 from tests.helpers import Core
+from tests.postgres import rows
 
 CITIZEN = User(5001, "vi")
 ENGLISH = User(5002, "en")
@@ -26,7 +26,7 @@ ENGLISH = User(5002, "en")
 
 def stored(core: Core, table: str = "questions", columns: str = "outcome, text") -> list[tuple[object, ...]]:
     """Rows of the state database, read through a connection of its own (what was committed)."""
-    return sqlite3.connect(core.path).execute(f"SELECT {columns} FROM {table}").fetchall()
+    return rows(core.path, f"SELECT {columns} FROM {table}")
 
 
 def datas(reply: Reply) -> list[str]:

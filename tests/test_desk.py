@@ -5,7 +5,6 @@ test_forged_buttons.py). helpers.AUTHOR may write; helpers.APPROVER may write an
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 
@@ -13,6 +12,7 @@ from bot.announce.model import Content, Status
 from bot.replies import Reply
 from bot.texts.announce import DESK
 from tests.helpers import APPROVER, AUTHOR, Core
+from tests.postgres import rows
 
 CITIZEN = 7001
 
@@ -26,7 +26,7 @@ async def draft(core: Core, author: int = AUTHOR, text: str = "Lịch tiếp cô
 
 
 def refusals(core: Core) -> list[str]:
-    return [row[0] for row in sqlite3.connect(core.path).execute("SELECT action FROM refusals ORDER BY rowid")]
+    return [row[0] for row in rows(core.path, "SELECT action FROM refusals ORDER BY id")]
 
 
 @pytest.mark.parametrize(

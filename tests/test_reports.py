@@ -50,7 +50,7 @@ def knowledge(tmp_path: Path) -> Knowledge:
     return load_knowledge(folder, MatchingSettings())
 
 
-async def fill(path: Path) -> None:
+async def fill(path: Path | str) -> None:
     """Eight days of questions: gaps, answers and votes."""
     async with await StateStore.open(path) as state:
         for day, text in enumerate(DIVORCE):
@@ -76,10 +76,10 @@ async def fill_nothing(path: Path) -> None:
 
 
 async def test_variants_group_together_biggest_first_with_the_closest_entry(
-    tmp_path: Path, knowledge: Knowledge
+    state_url: Path | str, knowledge: Knowledge
 ) -> None:
-    await fill(tmp_path / "state.sqlite3")
-    async with await StateStore.open(tmp_path / "state.sqlite3") as state:
+    await fill(state_url)
+    async with await StateStore.open(state_url) as state:
         report = await collect_gaps(state, knowledge)
     assert (report.asked, report.questions, report.group_count) == (17, 9, 4)
     divorce, instalments, *singles = report.groups
@@ -111,9 +111,9 @@ def test_only_the_limit_is_returned_and_the_telegram_summary_stays_short(knowled
     assert "\n6. " not in summary
 
 
-async def test_stats_shares_days_top_entries_and_votes(tmp_path: Path, knowledge: Knowledge) -> None:
-    await fill(tmp_path / "state.sqlite3")
-    async with await StateStore.open(tmp_path / "state.sqlite3") as state:
+async def test_stats_shares_days_top_entries_and_votes(state_url: Path | str, knowledge: Knowledge) -> None:
+    await fill(state_url)
+    async with await StateStore.open(state_url) as state:
         stats = await collect_stats(state, knowledge.faq, tz=VIETNAM)
     assert (stats.total, stats.answered, stats.suggested, stats.unanswered) == (17, 8, 3, 6)
     assert round(stats.share(stats.answered), 1) == 47.1
@@ -131,10 +131,10 @@ async def test_stats_shares_days_top_entries_and_votes(tmp_path: Path, knowledge
     assert "muc-da-xoa (mục này không còn trong FAQ)" in text
 
 
-async def test_since_and_retention_keep_only_recent_rows(tmp_path: Path, knowledge: Knowledge) -> None:
-    await fill(tmp_path / "state.sqlite3")
+async def test_since_and_retention_keep_only_recent_rows(state_url: Path | str, knowledge: Knowledge) -> None:
+    await fill(state_url)
     cutoff = START + dt.timedelta(days=5)
-    async with await StateStore.open(tmp_path / "state.sqlite3") as state:
+    async with await StateStore.open(state_url) as state:
         recent = await collect_gaps(state, knowledge, since=cutoff)
         assert [group.count for group in recent.groups] == [3, 1, 1]  # the divorce questions are older
         assert (await collect_stats(state, knowledge.faq, since=cutoff)).votes[0].helpful == 1

@@ -7,7 +7,6 @@ import asyncio
 import collections
 import datetime as dt
 import random
-import sqlite3
 from pathlib import Path
 
 from bot.announce.board import Board
@@ -16,6 +15,7 @@ from bot.announce.model import Announcement, Content, Status
 from bot.announce.sender import Broadcaster, Outcome, Result
 from bot.config import AgencySettings, AnnouncementSettings
 from bot.state import StateStore
+from tests.postgres import rows
 
 
 class Jittery:
@@ -31,8 +31,8 @@ class Jittery:
         return Result(Outcome.SENT, message_id=1)
 
 
-async def test_sends_finishing_during_a_read_are_not_sent_again(tmp_path: Path) -> None:
-    async with await StateStore.open(tmp_path / "state.sqlite3") as state:
+async def test_sends_finishing_during_a_read_are_not_sent_again(state_url: Path | str) -> None:
+    async with await StateStore.open(state_url) as state:
         store = state.announcements
         for chat in range(3000):
             await store.subscribe(chat, ["chung"])
@@ -52,8 +52,8 @@ async def test_sends_finishing_during_a_read_are_not_sent_again(tmp_path: Path) 
     assert set(transport.sent.values()) == {2}  # two announcements, exactly one copy each
 
 
-async def test_retention_drops_recipients_but_keeps_the_counts(tmp_path: Path) -> None:
-    async with await StateStore.open(tmp_path / "state.sqlite3") as state:
+async def test_retention_drops_recipients_but_keeps_the_counts(state_url: Path | str) -> None:
+    async with await StateStore.open(state_url) as state:
         store = state.announcements
         for chat in range(20):
             await store.subscribe(chat, ["chung"])
@@ -65,15 +65,14 @@ async def test_retention_drops_recipients_but_keeps_the_counts(tmp_path: Path) -
         assert await store.forget_before(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)) == 21
         item = await store.get(number)
         assert item is not None and (item.counts.total, item.counts.sent) == (20, 20)
-    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
-        assert db.execute("SELECT count(*) FROM deliveries").fetchone() == (0,)
-        assert db.execute("SELECT count(*) FROM refusals").fetchone() == (0,)
+    assert rows(state_url, "SELECT count(*) FROM deliveries") == [(0,)]
+    assert rows(state_url, "SELECT count(*) FROM refusals") == [(0,)]
 
 
-async def test_an_old_reject_or_discard_button_cannot_stop_what_moved_on(tmp_path: Path) -> None:
+async def test_an_old_reject_or_discard_button_cannot_stop_what_moved_on(state_url: Path | str) -> None:
     officials = [{"id": 1, "roles": ["author"]}, {"id": 2, "roles": ["approver"]}, {"id": 3, "roles": ["approver"]}]
     settings = AnnouncementSettings.model_validate({"officials": officials, "require_approval": True})
-    async with await StateStore.open(tmp_path / "state.sqlite3") as state:
+    async with await StateStore.open(state_url) as state:
         store = state.announcements
         board = Board(store, settings, AgencySettings())
 

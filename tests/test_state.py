@@ -8,10 +8,11 @@ from pathlib import Path
 
 from bot.announce.model import Content, Status
 from bot.state import StateStore
+from tests.postgres import rows
 
 
-async def test_choices_survive_a_restart_and_identity_is_not_stored(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite3"
+async def test_choices_survive_a_restart_and_identity_is_not_stored(state_url: Path | str) -> None:
+    path = state_url
     async with await StateStore.open(path) as state:
         await state.set_language(555001, "en")
         await state.record_question("câu hỏi lạ", "none", 12.5, None)
@@ -29,20 +30,22 @@ async def test_choices_survive_a_restart_and_identity_is_not_stored(tmp_path: Pa
         ]
         assert all(q.asked_at.tzinfo == dt.UTC for q in asked)
         assert [(v.entry_id, v.helpful) for v in await state.feedback()] == [("tra-gop", False)]
-    dump = "\n".join(sqlite3.connect(path).iterdump())
-    assert "555001" not in dump
+    tables = [row[0] for row in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'" if isinstance(
+        path, Path) else "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")]
+    dump = "\n".join(str(rows(path, f"SELECT * FROM {table}")) for table in tables)
+    assert "555001" not in dump and "questions" in tables
 
 
-async def test_long_questions_are_cut(tmp_path: Path) -> None:
-    async with await StateStore.open(tmp_path / "s.sqlite3") as state:
+async def test_long_questions_are_cut(state_url: Path | str) -> None:
+    async with await StateStore.open(state_url) as state:
         await state.record_question("x" * 5000, "none", 1.0, None)
         assert len((await state.questions("none"))[0].text or "") == 1000
 
 
 
-async def test_times_are_stored_in_utc_and_since_filters(tmp_path: Path) -> None:
+async def test_times_are_stored_in_utc_and_since_filters(state_url: Path | str) -> None:
     vietnam = dt.timezone(dt.timedelta(hours=7))
-    async with await StateStore.open(tmp_path / "s.sqlite3") as state:
+    async with await StateStore.open(state_url) as state:
         await state.record_question("trước", "none", 10.0, None, at=dt.datetime(2026, 11, 20, 6, 59, tzinfo=vietnam))
         await state.record_question("sau", "none", 10.0, None, at=dt.datetime(2026, 11, 20, 0, 0))  # naive: UTC
         await state.record_feedback("tra-gop", helpful=True, at=dt.datetime(2026, 11, 19, 23, 0, tzinfo=dt.UTC))

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,8 +55,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Lỗi: {exc}.", file=sys.stderr)
         return 2
     start = dt.datetime.combine(since, dt.time(), tz) if since else None
-    path = settings.state.path
-    if not path.is_file():  # a report reads; it does not create the database
+    path = settings.state.database
+    if isinstance(path, Path) and not path.is_file():  # a report reads; it does not create the database
         print(f"{NO_QUESTIONS} (chưa có cơ sở dữ liệu {path}).")
         return 0
     if args.faq_command == "gaps":

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
-
-import aiosqlite
 
 from bot.announce.model import Announcement, Content, Counts, Delivery, Status
+from bot.state.engine import Database, Row
 
 _COLUMNS = ("id, topic, text, media_kind, media_id, author_id, author_name, status, created_at, send_at, "
             "approved_by, started_at, finished_at, progress_chat, progress_message")
@@ -35,8 +33,8 @@ def _time(value: str | None) -> dt.datetime | None:
 class AnnouncementStore:
     """SQL for subscriptions and broadcasts, on the state database's connection."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._db = connection
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     # -- citizens ----------------------------------------------------------------------------
 
@@ -44,30 +42,25 @@ class AnnouncementStore:
         """Subscribe a chat to topics (again is harmless) and mark it reachable."""
         now = _now()
         await self._db.executemany(
-            "INSERT OR IGNORE INTO subscriptions (chat_id, topic, subscribed_at) VALUES (?, ?, ?)",
+            "INSERT INTO subscriptions (chat_id, topic, subscribed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [(chat_id, topic, now) for topic in topics],
         )
         await self._set_active(chat_id, True, now)
-        await self._db.commit()
 
     async def unsubscribe(self, chat_id: int, topic: str | None = None) -> int:
         """End one topic's subscription, or all of the chat's; how many ended."""
         if topic is None:
-            cursor = await self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
-        else:
-            cursor = await self._db.execute(
-                "DELETE FROM subscriptions WHERE chat_id = ? AND topic = ?", (chat_id, topic))
-        await self._db.commit()
-        return cursor.rowcount
+            return await self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+        return await self._db.execute("DELETE FROM subscriptions WHERE chat_id = ? AND topic = ?", (chat_id, topic))
 
     async def topics_of(self, chat_id: int) -> set[str]:
-        async with self._db.execute("SELECT topic FROM subscriptions WHERE chat_id = ?", (chat_id,)) as cursor:
-            return {str(row[0]) for row in await cursor.fetchall()}
+        return {str(row[0]) for row in await self._db.fetchall("SELECT topic FROM subscriptions WHERE chat_id = ?",
+                                                                (chat_id,))}
 
     async def _set_active(self, chat_id: int, active: bool, now: str) -> None:
         await self._db.execute(
-            "INSERT INTO chats (chat_id, active, changed_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) "
-            "DO UPDATE SET active = excluded.active, changed_at = excluded.changed_at WHERE active != excluded.active",
+            "INSERT INTO chats (chat_id, active, changed_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) DO UPDATE "
+            "SET active = excluded.active, changed_at = excluded.changed_at WHERE chats.active != excluded.active",
             (chat_id, int(active), now),
         )
 
@@ -75,54 +68,46 @@ class AnnouncementStore:
         """The citizen wrote to the bot: a chat marked blocked is reachable again."""
         await self._db.execute(
             "UPDATE chats SET active = 1, changed_at = ? WHERE chat_id = ? AND active = 0", (_now(), chat_id))
-        await self._db.commit()  # always: a write that changed nothing must not keep a transaction open
 
     async def is_active(self, chat_id: int) -> bool:
-        async with self._db.execute("SELECT active FROM chats WHERE chat_id = ?", (chat_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone("SELECT active FROM chats WHERE chat_id = ?", (chat_id,))
         return bool(row[0]) if row else True
 
     async def audience(self, topic: str) -> int:
         """Reachable subscribers of a topic."""
-        async with self._db.execute(
+        row = await self._db.fetchone(
             "SELECT count(*) FROM subscriptions s LEFT JOIN chats c ON c.chat_id = s.chat_id "
-            "WHERE s.topic = ? AND coalesce(c.active, 1) = 1", (topic,)) as cursor:
-            row = await cursor.fetchone()
+            "WHERE s.topic = ? AND coalesce(c.active, 1) = 1", (topic,))
         return int(row[0]) if row else 0
 
     async def record_refusal(self, user_key: str, action: str) -> None:
         """Someone who is not an official tried an official's action."""
         await self._db.execute("INSERT INTO refusals (refused_at, user_key, action) VALUES (?, ?, ?)",
                                (_now(), user_key, action))
-        await self._db.commit()
 
     # -- announcements -------------------------------------------------------------------------
 
     async def create(self, topic: str, content: Content, author_id: int, author_name: str, *, status: Status,
                      send_at: dt.datetime | None = None) -> int:
-        cursor = await self._db.execute(
+        row = await self._db.fetchone(
             "INSERT INTO announcements (topic, text, media_kind, media_id, author_id, author_name, status, "
-            "created_at, send_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (topic, content.text, content.media_kind, content.media_id, author_id, author_name, status, _now(),
+            "created_at, send_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (topic, content.text, content.media_kind, content.media_id, author_id, author_name, str(status), _now(),
              _iso(send_at) if send_at else None),
         )
-        await self._db.commit()
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        assert row is not None
+        return int(row[0])
 
     async def get(self, announcement_id: int) -> Announcement | None:
-        async with self._db.execute(f"SELECT {_COLUMNS} FROM announcements WHERE id = ?",
-                                    (announcement_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM announcements WHERE id = ?", (announcement_id,))
         return await self._announcement(row) if row else None
 
     async def status(self, announcement_id: int) -> Status | None:
         """Just the state (cheap: the sender asks every second)."""
-        async with self._db.execute("SELECT status FROM announcements WHERE id = ?", (announcement_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone("SELECT status FROM announcements WHERE id = ?", (announcement_id,))
         return Status(row[0]) if row else None
 
-    async def _announcement(self, row: Any, counts: bool = True) -> Announcement:
+    async def _announcement(self, row: Row, counts: bool = True) -> Announcement:
         (ident, topic, text, media_kind, media_id, author_id, author_name, status, created_at, send_at,
          approved_by, started_at, finished_at, progress_chat, progress_message) = row
         return Announcement(
@@ -141,86 +126,74 @@ class AnnouncementStore:
         fields = {key: _iso(v) if isinstance(v, dt.datetime) else v for key, v in values.items()}
         sources = [str(s) for s in source]
         assignments = ", ".join(["status = ?", *(f"{key} = ?" for key in fields)])
-        cursor = await self._db.execute(
+        changed = await self._db.execute(
             f"UPDATE announcements SET {assignments} WHERE id = ? AND status IN ({', '.join('?' * len(sources))})",
             (str(target), *fields.values(), announcement_id, *sources),
         )
-        await self._db.commit()
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def set_progress(self, announcement_id: int, chat_id: int, message_id: int) -> None:
         await self._db.execute("UPDATE announcements SET progress_chat = ?, progress_message = ? WHERE id = ?",
                                (chat_id, message_id, announcement_id))
-        await self._db.commit()
 
     async def start(self, announcement_id: int) -> bool:
         """Fix the recipients (reachable subscribers of the topic, one row each), then mark the
         announcement as sending. False if it was not scheduled. The connection is shared, so
         another coroutine may commit between the two statements: in this order a crash there
-        leaves it scheduled with its rows, and the next start adds nothing twice (OR IGNORE)."""
+        leaves it scheduled with its rows, and the next start adds nothing twice (ON CONFLICT DO NOTHING)."""
         await self._db.execute(
-            "INSERT OR IGNORE INTO deliveries (announcement_id, chat_id) "
+            "INSERT INTO deliveries (announcement_id, chat_id) "
             "SELECT a.id, s.chat_id FROM announcements a JOIN subscriptions s ON s.topic = a.topic "
             "LEFT JOIN chats c ON c.chat_id = s.chat_id "
-            "WHERE a.id = ? AND a.status = 'scheduled' AND coalesce(c.active, 1) = 1",
+            "WHERE a.id = ? AND a.status = 'scheduled' AND coalesce(c.active, 1) = 1 ON CONFLICT DO NOTHING",
             (announcement_id,),
         )
-        cursor = await self._db.execute(
+        changed = await self._db.execute(
             "UPDATE announcements SET status = 'sending', started_at = ? WHERE id = ? AND status = 'scheduled'",
             (_now(), announcement_id),
         )
-        await self._db.commit()
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def with_status(self, *statuses: Status) -> list[Announcement]:
         """Announcements in these states, oldest first."""
         marks = ", ".join("?" * len(statuses))
-        async with self._db.execute(f"SELECT {_COLUMNS} FROM announcements WHERE status IN ({marks}) ORDER BY id",
-                                    [str(s) for s in statuses]) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM announcements WHERE status IN ({marks}) ORDER BY id",
+                                       [str(s) for s in statuses])
         return [await self._announcement(row) for row in rows]
 
     async def due(self, now: dt.datetime) -> list[int]:
         """Scheduled announcements whose time has come."""
-        async with self._db.execute(
+        rows = await self._db.fetchall(
             "SELECT id FROM announcements WHERE status = 'scheduled' AND send_at <= ? ORDER BY send_at, id",
-            (_iso(now),)) as cursor:
-            return [int(row[0]) for row in await cursor.fetchall()]
+            (_iso(now),))
+        return [int(row[0]) for row in rows]
 
     async def approval_to_ask(self) -> list[Announcement]:
         """Announcements awaiting approval whose approvers have not been asked yet."""
-        async with self._db.execute(
-            f"SELECT {_COLUMNS} FROM announcements WHERE status = 'awaiting_approval' AND approval_asked = 0"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM announcements WHERE status = 'awaiting_approval' AND approval_asked = 0")
         return [await self._announcement(row) for row in rows]
 
     async def published(self, offset: int, limit: int) -> tuple[list[Announcement], int]:
         """Sent (or sending) announcements, newest first, and how many there are in all."""
-        async with self._db.execute("SELECT count(*) FROM announcements WHERE status IN ('sending', 'done')") as c:
-            row = await c.fetchone()
-        async with self._db.execute(
+        row = await self._db.fetchone("SELECT count(*) FROM announcements WHERE status IN ('sending', 'done')")
+        rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM announcements WHERE status IN ('sending', 'done') "
-            "ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?", (limit, offset)) as cursor:
-            rows = await cursor.fetchall()
+            "ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?", (limit, offset))
         return [await self._announcement(r, counts=False) for r in rows], int(row[0]) if row else 0
 
     async def recent(self, limit: int = 50) -> list[Announcement]:
-        async with self._db.execute(f"SELECT {_COLUMNS} FROM announcements ORDER BY id DESC LIMIT ?",
-                                    (limit,)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM announcements ORDER BY id DESC LIMIT ?", (limit,))
         return [await self._announcement(row) for row in rows]
 
     # -- deliveries ------------------------------------------------------------------------------
 
     async def counts(self, announcement_id: int) -> Counts:
-        async with self._db.execute(
-            "SELECT status, count(*) FROM deliveries WHERE announcement_id = ? GROUP BY status",
-            (announcement_id,)) as cursor:
-            by_status = {str(status): int(n) for status, n in await cursor.fetchall()}
+        rows = await self._db.fetchall(
+            "SELECT status, count(*) FROM deliveries WHERE announcement_id = ? GROUP BY status", (announcement_id,))
+        by_status = {str(status): int(n) for status, n in rows}
         if not by_status:  # past retention the rows are gone and the counts kept in `summary`
-            async with self._db.execute("SELECT summary FROM announcements WHERE id = ?", (announcement_id,)) as c:
-                row = await c.fetchone()
+            row = await self._db.fetchone("SELECT summary FROM announcements WHERE id = ?", (announcement_id,))
             if row and row[0]:
                 return Counts(*(int(n) for n in str(row[0]).split(",")))
         return Counts(sum(by_status.values()), by_status.get("sent", 0), by_status.get("blocked", 0),
@@ -230,34 +203,29 @@ class AnnouncementStore:
         """Retention: the per-recipient rows (chat ids) of announcements finished before `cutoff`,
         keeping their counts, and refusals older than it. How many rows went."""
         # Also those with a summary but rows left (a crash between the two autocommitted statements).
-        async with self._db.execute(
+        rows = await self._db.fetchall(
             "SELECT id FROM announcements WHERE finished_at < ? AND (summary IS NULL OR EXISTS "
-            "(SELECT 1 FROM deliveries d WHERE d.announcement_id = announcements.id))", (_iso(cutoff),)) as cursor:
-            finished = [int(row[0]) for row in await cursor.fetchall()]
+            "(SELECT 1 FROM deliveries d WHERE d.announcement_id = announcements.id))", (_iso(cutoff),))
+        finished = [int(row[0]) for row in rows]
         deleted = 0
         for announcement_id in finished:
             c = await self.counts(announcement_id)
             await self._db.execute("UPDATE announcements SET summary = ? WHERE id = ?",
                                    (f"{c.total},{c.sent},{c.blocked},{c.failed},{c.cancelled}", announcement_id))
-            cursor = await self._db.execute("DELETE FROM deliveries WHERE announcement_id = ?", (announcement_id,))
-            deleted += cursor.rowcount
-        cursor = await self._db.execute("DELETE FROM refusals WHERE refused_at < ?", (_iso(cutoff),))
-        await self._db.commit()
-        return deleted + cursor.rowcount
+            deleted += await self._db.execute("DELETE FROM deliveries WHERE announcement_id = ?", (announcement_id,))
+        return deleted + await self._db.execute("DELETE FROM refusals WHERE refused_at < ?", (_iso(cutoff),))
 
     async def pending(self, announcement_id: int, now: float, limit: int) -> list[tuple[int, int]]:
         """Up to `limit` (chat_id, attempts) due for sending (next_at is a Unix time)."""
-        async with self._db.execute(
+        rows = await self._db.fetchall(
             "SELECT chat_id, attempts FROM deliveries WHERE announcement_id = ? AND status = 'pending' "
-            "AND next_at <= ? ORDER BY next_at, chat_id LIMIT ?", (announcement_id, now, limit)) as cursor:
-            return [(int(a), int(b)) for a, b in await cursor.fetchall()]
+            "AND next_at <= ? ORDER BY next_at, chat_id LIMIT ?", (announcement_id, now, limit))
+        return [(int(a), int(b)) for a, b in rows]
 
     async def next_retry(self, announcement_id: int) -> float | None:
         """When the earliest pending delivery is due (Unix time), or None when none is pending."""
-        async with self._db.execute(
-            "SELECT min(next_at) FROM deliveries WHERE announcement_id = ? AND status = 'pending'",
-            (announcement_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone(
+            "SELECT min(next_at) FROM deliveries WHERE announcement_id = ? AND status = 'pending'", (announcement_id,))
         return float(row[0]) if row and row[0] is not None else None
 
     async def record(self, announcement_id: int, chat_id: int, status: Delivery, *, attempts: int,
@@ -273,7 +241,6 @@ class AnnouncementStore:
         )
         if status == Delivery.BLOCKED:
             await self._set_active(chat_id, False, _now())
-        await self._db.commit()
 
     async def cancel(self, announcement_id: int) -> bool:
         """Stop an announcement that has not finished; its unsent deliveries are cancelled first
@@ -283,17 +250,15 @@ class AnnouncementStore:
             "UPDATE deliveries SET status = 'cancelled', done_at = ? WHERE announcement_id = ? AND status = 'pending' "
             f"AND EXISTS (SELECT 1 FROM announcements WHERE id = ? AND status IN {open_states})",
             (_now(), announcement_id, announcement_id))
-        cursor = await self._db.execute(
+        changed = await self._db.execute(
             f"UPDATE announcements SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN {open_states}",
             (_now(), announcement_id))
-        await self._db.commit()
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def finish(self, announcement_id: int) -> bool:
         """Mark a sending announcement done when nothing is pending any more."""
-        cursor = await self._db.execute(
+        changed = await self._db.execute(
             "UPDATE announcements SET status = 'done', finished_at = ? WHERE id = ? AND status = 'sending' "
             "AND NOT EXISTS (SELECT 1 FROM deliveries WHERE announcement_id = ? AND status = 'pending')",
             (_now(), announcement_id, announcement_id))
-        await self._db.commit()
-        return cursor.rowcount == 1
+        return changed == 1

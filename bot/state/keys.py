@@ -7,7 +7,8 @@ analysis) cannot be joined back to Telegram users or case codes. In order of pre
 2. `STATE_HMAC_KEY_FILE`: a file holding it (Docker/Kubernetes secrets);
 3. otherwise `<state.path>.key` beside the database, created on first use with a random key
    (owner-only permissions). Fine for the console and development; in production prefer 1 or 2
-   and keep the key off the volume that holds the database and its backups.
+   and keep the key off the volume that holds the database and its backups. A PostgreSQL state
+   database has no file to sit beside: it requires 1 or 2 (every instance must share the key).
 
 A database from an earlier version kept its key inside (`meta.user_key_secret`): the first open
 moves it to the key file (so pseudonyms stay the same), or drops it when 1 or 2 is set.
@@ -73,11 +74,15 @@ def configured_key(environ: dict[str, str] | None = None) -> bytes | None:
     return None
 
 
-def state_key(database: Path, legacy: str | None, environ: dict[str, str] | None = None) -> bytes:
-    """The pseudonym key for `database`; `legacy` is the key an older version stored inside it."""
+def state_key(database: Path | None, legacy: str | None, environ: dict[str, str] | None = None) -> bytes:
+    """The pseudonym key for `database` (None: a PostgreSQL one); `legacy` is the key an older
+    version stored inside it."""
     configured = configured_key(environ)
     if configured is not None:
         return configured
+    if database is None:
+        raise StateKeyError(f"PostgreSQL: đặt khóa bí mật trong {KEY_ENV} hoặc {KEY_FILE_ENV} "
+                            f"(set {KEY_ENV} or {KEY_FILE_ENV}: every instance must share the key)")
     path = key_path(database)
     if not path.exists():
         _create(path, legacy or secrets.token_hex(32))

@@ -1,6 +1,6 @@
-"""The writable state database (SQLite): questions asked, feedback, language preferences.
+"""The writable state database: questions asked, feedback, language preferences, case follows.
 
-All access to it goes through StateStore, so another engine can replace it later. Nothing here
+All access to it goes through StateStore, on SQLite (default) or PostgreSQL (bot/state/engine.py). Nothing here
 identifies a citizen: questions and feedback carry no user at all, and preferences are keyed by
 a keyed hash (HMAC) of the Telegram user id with a secret kept outside the file (bot/state/keys.py).
 """
@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-import aiosqlite
-
 from bot.state.announcements import AnnouncementStore
+from bot.state.engine import Database, connect, sqlite_path
 from bot.state.keys import state_key
-from bot.state.schema import SCHEMA, migrate
+from bot.state.schema import migrate
 
 _QUESTION_CHARS = 1000  # stored questions are cut to this length
 
@@ -56,45 +55,44 @@ class Vote:
 
 
 class StateStore:
-    """Async access to the state database; open with `await StateStore.open(path)`."""
+    """Async access to the state database; open with `await StateStore.open(path or URL)`."""
 
-    def __init__(self, connection: aiosqlite.Connection, secret: bytes) -> None:
-        self._db = connection
+    def __init__(self, db: Database, secret: bytes) -> None:
+        self._db = db
         self._secret = secret
-        self.announcements = AnnouncementStore(connection)
+        self.announcements = AnnouncementStore(db)
+
+    @property
+    def dialect(self) -> str:
+        """The engine: "sqlite" or "postgresql"."""
+        return self._db.dialect
 
     @classmethod
-    async def open(cls, path: Path, busy_timeout: float = 5.0) -> StateStore:
-        """Open (creating if needed) the database file and its tables; the pseudonym key comes
-        from outside the file (bot/state/keys.py).
+    async def open(cls, path: Path | str, busy_timeout: float = 5.0) -> StateStore:
+        """Open (creating if needed) the state database and bring its tables up to date.
 
-        The connection is in autocommit mode (`isolation_level=None`): every statement is its own
-        transaction, so no code path (an exception between a write and its commit, a write that
-        changed nothing) can leave the write lock held on the shared connection. Waiting for
-        another process's lock ends after `busy_timeout` seconds with `sqlite3.OperationalError`;
-        the connection is closed then, so a failed open never keeps the process alive.
+        Args:
+            path: a SQLite file (a Path, a plain path or `sqlite:///path`) or a `postgresql://`
+                URL (see state.url in bot/settings.py).
+            busy_timeout: seconds to wait for another process's SQLite write lock before
+                `sqlite3.OperationalError` (and the PostgreSQL connect timeout).
+
+        Both engines run in autocommit mode: every statement is its own transaction, so no code
+        path (an exception between a write and its commit, a write that changed nothing) can leave
+        a lock held on the shared connection. The pseudonym key comes from outside the database
+        (bot/state/keys.py); a failed open closes the connection, so it never keeps the process alive.
         """
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(path, timeout=busy_timeout, isolation_level=None)
+        db = await connect(path, busy_timeout)
         try:
-            return await cls._set_up(connection, path)
+            await migrate(db)
+            row = await db.fetchone("SELECT value FROM meta WHERE key = 'user_key_secret'")
+            # moved out of the database before it is deleted
+            key = state_key(sqlite_path(path), str(row[0]) if row else None)
+            await db.execute("DELETE FROM meta WHERE key = 'user_key_secret'")
         except BaseException:
-            await connection.close()
+            await db.close()
             raise
-
-    @classmethod
-    async def _set_up(cls, connection: aiosqlite.Connection, path: Path) -> StateStore:
-        await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute("PRAGMA synchronous=NORMAL")
-        for statement in SCHEMA:
-            await connection.execute(statement)
-        await migrate(connection)
-        async with connection.execute("SELECT value FROM meta WHERE key = 'user_key_secret'") as cursor:
-            row = await cursor.fetchone()
-        key = state_key(path, str(row[0]) if row else None)  # moved out of the file before it is deleted
-        await connection.execute("DELETE FROM meta WHERE key = 'user_key_secret'")
-        await connection.commit()
-        return cls(connection, key)
+        return cls(db, key)
 
     async def close(self) -> None:
         """Close the connection."""
@@ -122,16 +120,14 @@ class StateStore:
             "INSERT INTO lookups (looked_up_at, user_key, outcome, code_key) VALUES (?, ?, ?, ?)",
             (_now(), self.user_key(user_id), outcome, self.code_key(code) if code else None),
         )
-        await self._db.commit()
 
     async def failed_lookups(self, user_id: int, since: dt.datetime) -> int:
         """Failed lookups by this user since `since` (UTC)."""
-        async with self._db.execute(
+        row = await self._db.fetchone(
             "SELECT count(*) FROM lookups WHERE user_key = ? AND looked_up_at >= ? "
             "AND outcome IN ('unknown', 'wrong_factor')",
             (self.user_key(user_id), since.isoformat(timespec="seconds")),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def subscribe_case(self, chat_id: int, code: str, seen: str) -> None:
@@ -141,29 +137,22 @@ class StateStore:
             "ON CONFLICT (chat_id, code) DO UPDATE SET last_seen = excluded.last_seen",
             (chat_id, code, seen, _now()),
         )
-        await self._db.commit()
 
     async def unsubscribe_cases(self, chat_id: int, code: str | None = None) -> int:
         """Stop following one case (or all of the chat's); how many subscriptions ended."""
         if code is None:
-            cursor = await self._db.execute("DELETE FROM case_subscriptions WHERE chat_id = ?", (chat_id,))
-        else:
-            cursor = await self._db.execute(
-                "DELETE FROM case_subscriptions WHERE chat_id = ? AND code = ?", (chat_id, code)
-            )
-        await self._db.commit()
-        return cursor.rowcount
+            return await self._db.execute("DELETE FROM case_subscriptions WHERE chat_id = ?", (chat_id,))
+        return await self._db.execute("DELETE FROM case_subscriptions WHERE chat_id = ? AND code = ?", (chat_id, code))
 
     async def case_subscriptions(self) -> list[tuple[int, str, str]]:
         """Every (chat_id, code, last_seen)."""
-        async with self._db.execute("SELECT chat_id, code, last_seen FROM case_subscriptions") as cursor:
-            return [(int(a), str(b), str(c)) for a, b, c in await cursor.fetchall()]
+        rows = await self._db.fetchall("SELECT chat_id, code, last_seen FROM case_subscriptions")
+        return [(int(a), str(b), str(c)) for a, b, c in rows]
 
     async def mark_seen(self, chat_id: int, code: str, seen: str) -> None:
         await self._db.execute(
             "UPDATE case_subscriptions SET last_seen = ? WHERE chat_id = ? AND code = ?", (seen, chat_id, code)
         )
-        await self._db.commit()
 
     async def record_question(
         self, text: str, outcome: str, score: float, entry_id: str | None, at: dt.datetime | None = None
@@ -182,7 +171,6 @@ class StateStore:
             "INSERT INTO questions (asked_at, outcome, score, entry_id, text) VALUES (?, ?, ?, ?, ?)",
             (_stamp(at), outcome, score, entry_id, kept),
         )
-        await self._db.commit()
 
     async def record_feedback(
         self, entry_id: str, helpful: bool, at: dt.datetime | None = None, *, voter: int | None = None
@@ -191,24 +179,21 @@ class StateStore:
         `voter`, only their first vote on this entry counts. False when it was not counted."""
         if voter is not None:
             vote_key = hashlib.sha256(f"{self.user_key(voter)}:{entry_id}".encode()).hexdigest()
-            cursor = await self._db.execute(
-                "INSERT OR IGNORE INTO votes_cast (vote_key, given_at) VALUES (?, ?)", (vote_key, _stamp(at))
+            counted = await self._db.execute(
+                "INSERT INTO votes_cast (vote_key, given_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (vote_key, _stamp(at)),
             )
-            if cursor.rowcount == 0:
+            if counted == 0:
                 return False
         await self._db.execute(
             "INSERT INTO feedback (given_at, entry_id, helpful) VALUES (?, ?, ?)",
             (_stamp(at), entry_id, int(helpful)),
         )
-        await self._db.commit()
         return True
 
     async def language(self, user_id: int) -> str | None:
         """The language the user chose, if any."""
-        async with self._db.execute(
-            "SELECT language FROM preferences WHERE user_key = ?", (self.user_key(user_id),)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone("SELECT language FROM preferences WHERE user_key = ?", (self.user_key(user_id),))
         return str(row[0]) if row else None
 
     async def set_language(self, user_id: int, language: str) -> None:
@@ -218,7 +203,6 @@ class StateStore:
             "ON CONFLICT (user_key) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at",
             (self.user_key(user_id), language, _now()),
         )
-        await self._db.commit()
 
     async def questions(self, outcome: str | None = None, since: dt.datetime | None = None) -> list[AskedQuestion]:
         """Stored questions, oldest first.
@@ -237,8 +221,7 @@ class StateStore:
             params.append(_stamp(since))
         where = " WHERE " + " AND ".join(conditions) if conditions else ""
         query = "SELECT asked_at, outcome, score, entry_id, text FROM questions" + where
-        async with self._db.execute(query + " ORDER BY asked_at, id", params) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.fetchall(query + " ORDER BY asked_at, id", params)
         return [AskedQuestion(dt.datetime.fromisoformat(a), str(b), float(c), d, e) for a, b, c, d, e in rows]
 
     async def feedback(self, since: dt.datetime | None = None) -> list[Vote]:
@@ -246,8 +229,7 @@ class StateStore:
         query, params = "SELECT given_at, entry_id, helpful FROM feedback", list[str]()
         if since is not None:
             query, params = query + " WHERE given_at >= ?", [_stamp(since)]
-        async with self._db.execute(query + " ORDER BY given_at, id", params) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.fetchall(query + " ORDER BY given_at, id", params)
         return [Vote(dt.datetime.fromisoformat(a), str(b), bool(c)) for a, b, c in rows]
 
     async def forget_before(self, cutoff: dt.datetime) -> int:
@@ -262,34 +244,27 @@ class StateStore:
         deleted = 0
         for table, column in (("questions", "asked_at"), ("feedback", "given_at"), ("votes_cast", "given_at"),
                               ("lookups", "looked_up_at")):
-            cursor = await self._db.execute(f"DELETE FROM {table} WHERE {column} < ?", (stamp,))
-            deleted += cursor.rowcount
-        cursor = await self._db.execute(  # a chat id no subscription or delivery needs any more (L1)
+            deleted += await self._db.execute(f"DELETE FROM {table} WHERE {column} < ?", (stamp,))
+        deleted += await self._db.execute(  # a chat id no subscription or delivery needs any more (L1)
             "DELETE FROM chats WHERE chat_id NOT IN (SELECT chat_id FROM subscriptions) "
             "AND chat_id NOT IN (SELECT chat_id FROM deliveries)")
-        await self._db.commit()
-        return deleted + cursor.rowcount
+        return deleted
 
     async def forget_preferences_before(self, cutoff: dt.datetime) -> int:
         """Forget language choices last changed before `cutoff` (`state.preference_days`)."""
-        cursor = await self._db.execute("DELETE FROM preferences WHERE updated_at < ?", (_stamp(cutoff),))
-        await self._db.commit()
-        return cursor.rowcount
+        return await self._db.execute("DELETE FROM preferences WHERE updated_at < ?", (_stamp(cutoff),))
 
     async def forget_drafts_before(self, cutoff: dt.datetime) -> int:
         """Delete announcement drafts created before `cutoff` and never sent (`state.draft_days`)."""
-        cursor = await self._db.execute(
+        return await self._db.execute(
             "DELETE FROM announcements WHERE status = 'draft' AND created_at < ?", (_stamp(cutoff),)
         )
-        await self._db.commit()
-        return cursor.rowcount
 
     async def failed_case_lookups(self, code: str, since: dt.datetime) -> int:
         """Failed lookups of this case code by anyone since `since` (UTC): the per-case limit."""
-        async with self._db.execute(
+        row = await self._db.fetchone(
             "SELECT count(*) FROM lookups WHERE code_key = ? AND looked_up_at >= ? "
             "AND outcome IN ('unknown', 'wrong_factor')",
             (self.code_key(code), since.isoformat(timespec="seconds")),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return int(row[0]) if row else 0
