@@ -1,5 +1,6 @@
-"""Announcements in Telegram: officials' compose flow and buttons, /huy, and the transport the
-broadcaster sends through (citizens' subscription commands run on the Conversation, bot/commands.py)."""
+"""Announcements in Telegram: officials' compose flow and buttons, and /huy (citizens' subscription
+commands run on the Conversation, bot/commands.py; what the broadcaster sends through is in
+bot/handlers/outbound.py)."""
 
 from __future__ import annotations
 
