@@ -280,3 +280,12 @@ class StateStore:
         )
         await self._db.commit()
         return cursor.rowcount
+
+    async def forget_idle_chats(self) -> int:
+        """Forget chats that follow no topic and no case: their row (a raw chat id) has no use left."""
+        cursor = await self._db.execute(
+            "DELETE FROM chats WHERE chat_id NOT IN (SELECT chat_id FROM subscriptions) "
+            "AND chat_id NOT IN (SELECT chat_id FROM case_subscriptions)"
+        )
+        await self._db.commit()
+        return cursor.rowcount
