@@ -150,6 +150,13 @@ class FakeTelegram:
         return await self._push({"edited_message": self._incoming(user_id, "vi", text=text,
                                                                   edit_date=int(time.time()))})
 
+    async def post_in_channel(self, channel_id: int, text: str) -> int:
+        """A post in a channel that made the bot an admin: no `from`, only the channel as sender."""
+        channel = {"id": channel_id, "type": "channel", "title": f"Kênh {channel_id}"}
+        post = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": channel,
+                "sender_chat": channel, "text": text}
+        return await self._push({"channel_post": post})
+
     async def press(self, user_id: int, message: Sent, data: str, language: str = "vi") -> int:
         """A citizen presses an inline button of a message the bot sent."""
         shown = {"message_id": message.message_id, "date": int(time.time()), "chat": {"id": user_id, "type": "private"},

@@ -132,3 +132,26 @@ async def test_the_running_bots_retention_job_prunes_everything_that_grows(
         drafts = db.execute("SELECT text FROM announcements").fetchall()
     assert counts == {"lookups": 1, "preferences": 1, "votes_cast": 0, "feedback": 0}
     assert drafts == [("nháp mới",)]
+
+
+async def test_the_retention_job_forgets_chats_that_follow_nothing(telegram: FakeTelegram, tmp_path: Path) -> None:
+    """Item 11: a chat that unsubscribed from every topic leaves no row (a raw chat id) behind;
+    a subscriber's row stays, blocked or not (the broadcast must keep skipping a blocked chat)."""
+    settings = make_settings(tmp_path, telegram.base_url, OFFICIALS)
+    async with await StateStore.open(settings.state.path) as state:
+        await state.announcements.subscribe(7001, ["chung"])
+        await state.announcements.unsubscribe(7001)
+        await state.announcements.subscribe(7002, ["chung"])
+        await state.announcements.subscribe(7003, ["chung"])
+    with sqlite3.connect(settings.state.path) as db:
+        db.execute("UPDATE chats SET active = 0 WHERE chat_id = 7003")  # blocked the bot, still subscribed
+    app = await running(settings)
+    try:
+        assert app.job_queue is not None
+        (job,) = [j for j in app.job_queue.jobs() if j.callback.__name__ == "forget_old_questions"]
+        await job.run(app)
+    finally:
+        await stopped(app)
+    with sqlite3.connect(settings.state.path) as db:
+        chats = db.execute("SELECT chat_id, active FROM chats ORDER BY chat_id").fetchall()
+    assert chats == [(7002, 1), (7003, 0)]

@@ -307,3 +307,14 @@ def test_settings_refuse_the_removed_keys_with_directions(tmp_path: Path) -> Non
 
 def test_the_shipped_settings_use_the_markers(settings: Settings) -> None:
     assert CheckRules.from_settings(settings.faq).ended_markers == ("luật cũ", "hết hiệu lực")
+
+
+def test_a_too_long_id_is_left_out_when_the_bot_starts_on_it(tmp_path: Path) -> None:
+    """M7 after a restart: the bot loads a FAQ with errors leniently; an entry whose buttons Telegram
+    would refuse is left out (a citizen gets the no-answer reply with its contacts, not the apology
+    for a message Telegram refused)."""
+    too_long = "tra-gop-tien-thi-hanh-an-khi-khong-du-tien-tra-mot-lan-co-duoc-khong"
+    problems = run(tmp_path, category("Luật THADS 2025").replace("id: muc", f"id: {too_long}"))
+    assert len(problems) == 1 and "quá dài" in problems[0]
+    faq = load_faq(tmp_path)[0]
+    assert too_long not in faq.entries

@@ -88,3 +88,20 @@ async def test_replies_keep_their_reserve_while_a_broadcast_runs(telegram: FakeT
     assert busiest <= 22  # the broadcast stays at 28 - 8 a second (a little arrival jitter allowed)
     during = sum(1 for t in sent if min(replies) <= t <= max(replies))
     assert during < len(replies) // 2, (during, max(replies) - min(replies))  # replies went first
+
+
+@pytest.mark.usefixtures("shipped_limits")
+async def test_updates_without_a_user_are_throttled_by_their_chat(telegram: FakeTelegram, tmp_path: Path) -> None:
+    """Anyone can make the bot an admin of their channel: its posts carry no user, and must not
+    bypass the throttle (M3)."""
+    channel = -1001234567890
+    for number in range(100):
+        await telegram.post_in_channel(channel, f"{FLOOD} {number}")
+    other = await ask(telegram, 72, "có được trả góp không")
+    assert "trả góp" in other.text + str(other.reply_markup)
+    await telegram.wait_for(channel, 11)
+    with pytest.raises(TimeoutError):  # the channel gets its burst and one notice, nothing more
+        await telegram.wait_for(channel, 12, timeout=1.5)
+    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
+        stored = db.execute("SELECT COUNT(*) FROM questions").fetchone()[0]
+    assert stored <= 10 + 1, stored

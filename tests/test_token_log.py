@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bot.logs import REDACTED, Redact, secrets_of
-from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.fake_telegram import TOKEN, FakeTelegram, Fault
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,3 +134,24 @@ def test_the_filter_redacts_the_token_in_messages_arguments_and_tracebacks() -> 
     text = stream.getvalue()
     assert TOKEN not in text and TOKEN.split(":")[1] not in text and "webhook-secret-value" not in text
     assert text.count(REDACTED) == 4 and "Connection timeout to host" in text
+
+
+async def test_no_token_in_the_output_when_telegram_rejects_it(tmp_path: Path) -> None:
+    """A revoked token: getMe answers 401 and python-telegram-bot raises InvalidToken, whose
+    message quotes the token; the process ends with it logged, redacted, and exits non-zero."""
+    telegram = await FakeTelegram().start()
+    telegram.faults.append(Fault("getMe", 401, 10))
+    config = tmp_path / "config.yaml"
+    config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n", encoding="utf-8")
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "BOT_CONFIG": str(config),
+           "TELEGRAM_API_BASE_URL": telegram.base_url}
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    finally:
+        await telegram.stop()
+    log = (out + err).decode()
+    assert process.returncode != 0 and "InvalidToken" in log, log
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log, log

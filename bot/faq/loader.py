@@ -121,6 +121,7 @@ class _FileReader:
             self.problem(node.line_of("id"), f"id '{entry_id}' chỉ được gồm chữ thường không dấu, số và dấu '-'")
         if entry_id is not None and longest_for_entry(entry_id) > LIMIT:
             self.too_long(node.line_of("id"), "id", entry_id, longest_for_entry(entry_id) - len(entry_id.encode()))
+            return None  # a lenient load (the bot's start) must not serve an answer Telegram refuses
         question, answer = self.text(node, "question"), self.text(node, "answer")
         known = {"id", "question", "alternatives", "answer", "legal_basis", "related", "reviewed", "en", "tests"}
         for key in node.keys() - known:

@@ -37,7 +37,7 @@ async def notify_case_changes(context: BotContext) -> None:
 async def forget_old_questions(context: BotContext) -> None:
     """Delete stored questions, feedback, the lookup audit, broadcast recipients and refusals older
     than `state.retention_days`, language choices older than `preference_days`, and drafts older
-    than `draft_days`."""
+    than `draft_days`; chats that follow nothing any more."""
     settings = context.services.settings.state
     days, now = settings.retention_days, dt.datetime.now(dt.UTC)
     cutoff = now - dt.timedelta(days=days)
@@ -45,5 +45,6 @@ async def forget_old_questions(context: BotContext) -> None:
     deleted = await state.forget_before(cutoff) + await state.announcements.forget_before(cutoff)
     deleted += await state.forget_preferences_before(now - dt.timedelta(days=settings.preference_days))
     deleted += await state.forget_drafts_before(now - dt.timedelta(days=settings.draft_days))
+    deleted += await state.forget_idle_chats()
     if deleted:
         log.info("retention: %d stored row(s) older than %d days deleted", deleted, days)

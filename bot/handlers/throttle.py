@@ -28,15 +28,18 @@ class Gate:
         self.throttle = throttle
 
     async def __call__(self, update: Update, context: BotContext) -> None:
-        user = update.effective_user
-        if user is None:
+        user, chat = update.effective_user, update.effective_chat
+        # No user (a channel's post: anyone can make the bot an admin of a channel): its chat's
+        # bucket. Channel and group ids are negative, so they never share a citizen's bucket.
+        sender = user.id if user is not None else chat.id if chat is not None else None
+        if sender is None:
             return
-        verdict = self.throttle.admit(user.id)
+        verdict = self.throttle.admit(sender)
         if verdict is Verdict.ADMIT:
             return
         if verdict is Verdict.WARN:
             log.info("a user is sending too fast; their messages are dropped for a while")
-            text = slow_down(user.language_code)
+            text = slow_down(user.language_code if user else None)
             try:
                 if update.callback_query is not None:
                     await deliver(partial(update.callback_query.answer, text), retry_seconds=5)

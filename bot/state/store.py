@@ -234,8 +234,7 @@ class StateStore:
 
     async def forget_before(self, cutoff: dt.datetime) -> int:
         """Delete questions, feedback, who-voted keys and the lookup audit older than `cutoff`
-        (retention: `state.retention_days`, at least a day: longer than the hourly lookup limit),
-        and the reachability rows of chats that no longer subscribe to anything.
+        (retention: `state.retention_days`, at least a day: longer than the hourly lookup limit).
 
         Returns:
             How many rows were deleted, all tables together.
@@ -245,9 +244,6 @@ class StateStore:
         for table, column in (("questions", "asked_at"), ("feedback", "given_at"), ("votes_cast", "given_at"),
                               ("lookups", "looked_up_at")):
             deleted += await self._db.execute(f"DELETE FROM {table} WHERE {column} < ?", (stamp,))
-        deleted += await self._db.execute(  # a chat id no subscription or delivery needs any more (L1)
-            "DELETE FROM chats WHERE chat_id NOT IN (SELECT chat_id FROM subscriptions) "
-            "AND chat_id NOT IN (SELECT chat_id FROM deliveries)")
         return deleted
 
     async def forget_preferences_before(self, cutoff: dt.datetime) -> int:
@@ -268,3 +264,12 @@ class StateStore:
             (self.code_key(code), since.isoformat(timespec="seconds")),
         )
         return int(row[0]) if row else 0
+
+    async def forget_idle_chats(self) -> int:
+        """Forget chats that follow no topic and no case and wait for no delivery: their row (a raw
+        chat id) has no use left (L1)."""
+        return await self._db.execute(
+            "DELETE FROM chats WHERE chat_id NOT IN (SELECT chat_id FROM subscriptions) "
+            "AND chat_id NOT IN (SELECT chat_id FROM case_subscriptions) "
+            "AND chat_id NOT IN (SELECT chat_id FROM deliveries)"
+        )
