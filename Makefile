@@ -19,6 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
+	$(BIN)/ruff format --check bot tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m bot faq check
 	$(BIN)/python -m pytest

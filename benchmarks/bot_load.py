@@ -59,11 +59,17 @@ async def _run(
     server = await FakeTelegram().start()
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config.yaml"
-        config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp}/state.sqlite3\n"
-                          "telegram:\n  overall_rate: 0\n  user_burst: 100000\nlogging:\n  level: WARNING\n",
-                          encoding="utf-8")
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": server.base_url,
-               "BOT_CONFIG": str(config)}
+        config.write_text(
+            f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp}/state.sqlite3\n"
+            "telegram:\n  overall_rate: 0\n  user_burst: 100000\nlogging:\n  level: WARNING\n",
+            encoding="utf-8",
+        )
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "BOT_CONFIG": str(config),
+        }
         prefix = os.environ.get("BENCH_PREFIX", "").split()
         process = await asyncio.create_subprocess_exec(sys.executable, *prefix, "-m", *module, cwd=ROOT, env=env)
         try:
@@ -104,10 +110,15 @@ async def _run(
             await process.wait()
             await server.stop()
     return {
-        "steady 50/s p50 ms": _pct(steady, 0.5), "steady 50/s p99 ms": _pct(steady, 0.99),
-        "full speed replies/s": len(full) / elapsed, "full speed p50 ms": _pct(full, 0.5),
-        "full speed p99 ms": _pct(full, 0.99), "bot CPU ms per reply": cpu_bot,
-        "server CPU ms per reply": cpu_harness, "RSS MiB (end)": rss, "RSS MiB (peak)": peak,
+        "steady 50/s p50 ms": _pct(steady, 0.5),
+        "steady 50/s p99 ms": _pct(steady, 0.99),
+        "full speed replies/s": len(full) / elapsed,
+        "full speed p50 ms": _pct(full, 0.5),
+        "full speed p99 ms": _pct(full, 0.99),
+        "bot CPU ms per reply": cpu_bot,
+        "server CPU ms per reply": cpu_harness,
+        "RSS MiB (end)": rss,
+        "RSS MiB (peak)": peak,
         "mean question chars": statistics.mean(len(q) for q in questions),
     }
 
@@ -125,8 +136,10 @@ def main() -> None:
         print(ours)
         return
     baseline = asyncio.run(_run(["benchmarks.echo_bot"], questions, args.steady_seconds, args.burst, args.users))
-    print(f"{len(questions)} distinct questions; steady: {args.steady_seconds:g} s at 50/s; full speed: "
-          f"{args.burst} questions from {args.users} citizens, each asking again when answered")
+    print(
+        f"{len(questions)} distinct questions; steady: {args.steady_seconds:g} s at 50/s; full speed: "
+        f"{args.burst} questions from {args.users} citizens, each asking again when answered"
+    )
     print(f"{'':26} {'THADS bot':>10} {'echo bot':>10}")
     for key, value in ours.items():
         print(f"{key:26} {value:10.1f} {baseline[key]:10.1f}")

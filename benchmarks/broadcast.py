@@ -54,22 +54,46 @@ async def ours(count: int) -> dict[str, float]:
     chats = range(1_000_000, 1_000_000 + count)
     with tempfile.TemporaryDirectory() as tmp:
         state, config, notice = Path(tmp) / "state.sqlite3", Path(tmp) / "config.yaml", Path(tmp) / "notice.txt"
-        config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\n  watch: false\nstate:\n  path: {state}\n"
-                          f"cases:\n  database: {Path(tmp) / 'cases.sqlite3'}\n  demo_count: 50\n", encoding="utf-8")
+        config.write_text(
+            f"faq:\n  dir: {ROOT / 'faq'}\n  watch: false\nstate:\n  path: {state}\n"
+            f"cases:\n  database: {Path(tmp) / 'cases.sqlite3'}\n  demo_count: 50\n",
+            encoding="utf-8",
+        )
         notice.write_text(TEXT, encoding="utf-8")
         async with await StateStore.open(state) as store:
             for start in range(0, count, 1000):
-                for chat in chats[start:start + 1000]:
+                for chat in chats[start : start + 1000]:
                     await store.announcements.subscribe(chat, ["tiep-dan"])
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": server.base_url,
-               "BOT_CONFIG": str(config)}
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "BOT_CONFIG": str(config),
+        }
         queue = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "announce", "--topic", "tiep-dan", "--text-file", str(notice),
-            cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL)
+            sys.executable,
+            "-m",
+            "bot",
+            "announce",
+            "--topic",
+            "tiep-dan",
+            "--text-file",
+            str(notice),
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+        )
         assert await queue.wait() == 0
         began = time.monotonic()
-        bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=ROOT, env=env,
-                                                   stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        bot = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
         peak = 0.0
         try:
             while len(server.copies("lịch tiếp công dân tháng 12")) < count:
@@ -93,6 +117,7 @@ async def baseline(count: int) -> dict[str, float]:
     bot: Bot = ExtBot(TOKEN, base_url=server.base_url, rate_limiter=AIORateLimiter(overall_max_rate=30, max_retries=3))
     began = time.monotonic()
     async with bot:
+
         async def one(chat: int) -> None:
             try:
                 await bot.send_message(chat, TEXT)
@@ -107,9 +132,11 @@ async def baseline(count: int) -> dict[str, float]:
 
 
 def _line(name: str, figures: dict[str, float], configured: float) -> str:
-    return (f"{name:<34} {figures['rate']:6.2f}/s ({figures['rate'] / configured:5.1%} of {configured:g}/s)  "
-            f"429s {figures['throttled']:5.0f}  lost {figures['lost']:4.0f}  duplicates {figures['duplicates']:3.0f}  "
-            f"peak RSS {figures['peak_rss_mib']:5.0f} MiB  total {figures['seconds']:5.0f} s")
+    return (
+        f"{name:<34} {figures['rate']:6.2f}/s ({figures['rate'] / configured:5.1%} of {configured:g}/s)  "
+        f"429s {figures['throttled']:5.0f}  lost {figures['lost']:4.0f}  duplicates {figures['duplicates']:3.0f}  "
+        f"peak RSS {figures['peak_rss_mib']:5.0f} MiB  total {figures['seconds']:5.0f} s"
+    )
 
 
 async def _main() -> None:

@@ -99,8 +99,10 @@ def main() -> None:
         rng.shuffle(wanted)
         results = asyncio.run(_lookups(target, wanted))
         print(f"{args.count} synthetic cases: CSV {export.stat().st_size / 2**20:.0f} MiB written in {written:.1f} s")
-        print(f"import (validate, hash factors, write, index, rename): {imported:.1f} s; "
-              f"snapshot {target.stat().st_size / 2**20:.0f} MiB")
+        print(
+            f"import (validate, hash factors, write, index, rename): {imported:.1f} s; "
+            f"snapshot {target.stat().st_size / 2**20:.0f} MiB"
+        )
         print(f"\n{len(wanted)} lookups (half unknown codes)   p50 ms   p99 ms")
         for name, (p50, p99) in results.items():
             print(f"{name:34} {p50:7.3f}  {p99:7.3f}")

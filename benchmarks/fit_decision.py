@@ -138,8 +138,11 @@ def _fold(case: Case) -> int:
 def main() -> None:
     # Feature sets are summed in hash order: fix it, so the same data gives the same weights.
     if os.environ.get("PYTHONHASHSEED") != "0":
-        os.execve(sys.executable, [sys.executable, "-m", "benchmarks.fit_decision", *sys.argv[1:]],
-                  {**os.environ, "PYTHONHASHSEED": "0"})
+        os.execve(
+            sys.executable,
+            [sys.executable, "-m", "benchmarks.fit_decision", *sys.argv[1:]],
+            {**os.environ, "PYTHONHASHSEED": "0"},
+        )
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose faq/ and tests/data/ are used")
     parser.add_argument("--cv", action="store_true", help="cross-validate on the tuning half")
@@ -167,13 +170,17 @@ def main() -> None:
                 row = accuracy(held, ours(matcher))
                 inside = sum(1 for case in held if case.get("expect"))
                 totals.append((row, inside, len(held) - inside))
-            summary = {key: sum(r[key] * (i if key != "rejected" else o) for r, i, o in totals)
-                       / max(1, sum(i if key != "rejected" else o for _, i, o in totals))
-                       for key in ("first", "direct", "wrong", "rejected")}
+            summary = {
+                key: sum(r[key] * (i if key != "rejected" else o) for r, i, o in totals)
+                / max(1, sum(i if key != "rejected" else o for _, i, o in totals))
+                for key in ("first", "direct", "wrong", "rejected")
+            }
             print(f"cv tune {label:15}", "  ".join(f"{key} {value:5.1f}" for key, value in summary.items()))
     if args.write:
-        header = ("# Weights of the matcher's decision model (bot/faq/decision.py), fitted by\n"
-                  "# `python -m benchmarks.fit_decision --write`. Do not edit by hand: refit instead.\n")
+        header = (
+            "# Weights of the matcher's decision model (bot/faq/decision.py), fitted by\n"
+            "# `python -m benchmarks.fit_decision --write`. Do not edit by hand: refit instead.\n"
+        )
         WEIGHTS_FILE.write_text(header + yaml.safe_dump(weights, sort_keys=False), encoding="utf-8")
 
 

@@ -54,9 +54,11 @@ BASELINE_CAP = 5_000  # naive grouping grows with questions x leaders: 50,000 wo
 OPENINGS = ["", "", "", "cho em hỏi ", "xin hỏi ", "ad ơi ", "cho tôi hỏi ", "chị ơi "]
 ENDINGS = ["", "", "", " ạ", " với", " vậy", " ạ?", "??", " ad ơi"]
 T = TypeVar("T")
-RESTART = ("import sys; from pathlib import Path; from bot.config import load_settings; "
-           "from bot.knowledge import load_knowledge; s = load_settings(Path(sys.argv[1]), environ={}); "
-           "load_knowledge(s.faq.dir, s.matching)")
+RESTART = (
+    "import sys; from pathlib import Path; from bot.config import load_settings; "
+    "from bot.knowledge import load_knowledge; s = load_settings(Path(sys.argv[1]), environ={}); "
+    "load_knowledge(s.faq.dir, s.matching)"
+)
 
 
 async def _timed(repeat: int, run: Callable[[], Awaitable[T]]) -> tuple[float, T]:
@@ -75,7 +77,9 @@ def _settings(folder: Path) -> Settings:
     shutil.copytree(ROOT / "glossary", folder / "glossary")
     (folder / "config.yaml").write_text(
         "faq:\n  dir: faq\nstate:\n  path: state.sqlite3\ncases:\n  database: cases.sqlite3\n"
-        "  glossary: glossary/statuses.yaml\n", encoding="utf-8")
+        "  glossary: glossary/statuses.yaml\n",
+        encoding="utf-8",
+    )
     return load_settings(folder / "config.yaml", environ={})
 
 
@@ -88,8 +92,9 @@ async def _reload(settings: Settings, repeat: int) -> dict[str, float]:
         # A new first alternative of the file's first entry (4 spaces: not the `en:` block's list).
         text = edited.read_text(encoding="utf-8")
         alternative = f"      - Nộp tiền thi hành án lần thứ {number + 2} ở đâu?\n"
-        edited.write_text(text.replace("\n    alternatives:\n", "\n    alternatives:\n" + alternative, 1),
-                          encoding="utf-8")
+        edited.write_text(
+            text.replace("\n    alternatives:\n", "\n    alternatives:\n" + alternative, 1), encoding="utf-8"
+        )
         start = time.perf_counter()
         reloaded = await reloader.reload("benchmark", notify=False)
         changed.append(time.perf_counter() - start)
@@ -103,13 +108,16 @@ async def _reload(settings: Settings, repeat: int) -> dict[str, float]:
         load_knowledge(settings.faq.dir, settings.matching)
         in_process.append(time.perf_counter() - start)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", RESTART, str(settings.faq.dir.parent / "config.yaml")],
-                       cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, "-c", RESTART, str(settings.faq.dir.parent / "config.yaml")], cwd=ROOT, check=True
+        )
         fresh.append(time.perf_counter() - start)
-    return {"reload after an edit (checks + tests + build)": statistics.median(changed),
-            "reload, nothing changed": statistics.median(unchanged),
-            "baseline: load_knowledge in-process, no checks": statistics.median(in_process),
-            "baseline: fresh process, imports + load_knowledge": statistics.median(fresh)}
+    return {
+        "reload after an edit (checks + tests + build)": statistics.median(changed),
+        "reload, nothing changed": statistics.median(unchanged),
+        "baseline: load_knowledge in-process, no checks": statistics.median(in_process),
+        "baseline: fresh process, imports + load_knowledge": statistics.median(fresh),
+    }
 
 
 def synthetic_questions(count: int, seed: int = 7) -> list[str]:
@@ -124,8 +132,11 @@ def synthetic_questions(count: int, seed: int = 7) -> list[str]:
             text = fold(text)
         if rng.random() < 0.3:  # a typo: two neighbouring letters swapped, or one dropped
             at = rng.randrange(max(1, len(text) - 2))
-            text = text[:at] + text[at + 1] + text[at] + text[at + 2:] if rng.random() < 0.5 \
-                else text[:at] + text[at + 1:]
+            text = (
+                text[:at] + text[at + 1] + text[at] + text[at + 2 :]
+                if rng.random() < 0.5
+                else text[:at] + text[at + 1 :]
+            )
         return rng.choice(OPENINGS) + text + rng.choice(ENDINGS)
 
     return [vary(rng.choices(bases, weights)[0]) for _ in range(count)]
@@ -144,8 +155,10 @@ def naive_groups(texts: list[str]) -> int:
     """Greedy leader grouping the obvious way: each text against every leader so far."""
     leaders: list[str] = []
     for text in (utils.default_process(text) for text in texts):
-        if process.extractOne(text, leaders, scorer=fuzz.token_set_ratio, processor=None,
-                              score_cutoff=SIMILARITY) is None:
+        if (
+            process.extractOne(text, leaders, scorer=fuzz.token_set_ratio, processor=None, score_cutoff=SIMILARITY)
+            is None
+        ):
             leaders.append(text)
     return len(leaders)
 
@@ -157,8 +170,13 @@ async def _gaps(settings: Settings, count: int, repeat: int) -> list[tuple[str, 
     async with await StateStore.open(settings.state.path) as state:
         start = time.perf_counter()
         await _fill(state, texts)
-        rows.append((f"fill (once): {count} x record_question", time.perf_counter() - start,
-                     f"{len(set(texts))} distinct texts"))
+        rows.append(
+            (
+                f"fill (once): {count} x record_question",
+                time.perf_counter() - start,
+                f"{len(set(texts))} distinct texts",
+            )
+        )
         seconds, report = await _timed(repeat, lambda: collect_gaps(state, knowledge, limit=20))
         rows.append((f"ours: collect_gaps, {count} questions", seconds, f"{report.group_count} groups"))
         seconds, _ = await _timed(repeat, lambda: collect_stats(state, knowledge.faq))

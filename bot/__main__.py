@@ -1,16 +1,16 @@
 """Command line: run the bot, ask questions, check the FAQ.
 
-    python -m bot                      run (Telegram with a token, else the local console)
-    python -m bot console              the local console, explicitly
-    python -m bot ask [--faq DIR] [--json] [QUESTION ...]
-    python -m bot faq check [DIR] [--strict]
-    python -m bot faq gaps [--since YYYY-MM-DD] [--limit N]
-    python -m bot faq stats [--since YYYY-MM-DD]
-    python -m bot faq export (--xlsx FILE | --csv FILE) [--dir DIR]
-    python -m bot faq import FILE [--dry-run] [--dir DIR]
-    python -m bot cases import EXPORT.csv [--out PATH]
-    python -m bot cases demo [--count N] [--out PATH]
-    python -m bot announce --topic T --text-file F [--at TIME] | announce status | announce cancel N
+python -m bot                      run (Telegram with a token, else the local console)
+python -m bot console              the local console, explicitly
+python -m bot ask [--faq DIR] [--json] [QUESTION ...]
+python -m bot faq check [DIR] [--strict]
+python -m bot faq gaps [--since YYYY-MM-DD] [--limit N]
+python -m bot faq stats [--since YYYY-MM-DD]
+python -m bot faq export (--xlsx FILE | --csv FILE) [--dir DIR]
+python -m bot faq import FILE [--dry-run] [--dir DIR]
+python -m bot cases import EXPORT.csv [--out PATH]
+python -m bot cases demo [--count N] [--out PATH]
+python -m bot announce --topic T --text-file F [--at TIME] | announce status | announce cancel N
 """
 
 from __future__ import annotations
@@ -107,12 +107,16 @@ def _as_text(faq: Faq, settings: Settings, result: MatchResult) -> str:
         body = answer_text(entry, VI, english=False, values=settings.agency.placeholders())
         return f"[{entry.id}, điểm {result.score:g}]\n" + plain(body)
     if result.outcome == "suggest":
-        options = [f"  {n}. {faq.entries[c.entry_id].question} [{c.entry_id}, điểm {c.score:g}]"
-                   for n, c in enumerate(result.candidates, 1)]
+        options = [
+            f"  {n}. {faq.entries[c.entry_id].question} [{c.entry_id}, điểm {c.score:g}]"
+            for n, c in enumerate(result.candidates, 1)
+        ]
         return VI.did_you_mean + "\n" + "\n".join(options)
     agency = settings.agency  # unlike the bot, `ask` records nothing: its own wording
-    return (f"Xin lỗi, tôi chưa có câu trả lời cho câu hỏi này. Vui lòng liên hệ {agency.name}, "
-            f"đường dây nóng {agency.hotline}, địa chỉ {agency.address}.")
+    return (
+        f"Xin lỗi, tôi chưa có câu trả lời cho câu hỏi này. Vui lòng liên hệ {agency.name}, "
+        f"đường dây nóng {agency.hotline}, địa chỉ {agency.address}."
+    )
 
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
@@ -163,11 +167,13 @@ def _cases(settings: Settings, args: argparse.Namespace) -> int:
     cases = settings.cases
     statuses = set(load_glossary(cases.glossary)[0])
     try:
-        report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses,
-                             cases.factor_min_digits)
+        report = import_rows(read_csv(args.csv), out, CodeFormat.configured(cases), statuses, cases.factor_min_digits)
     except UnicodeDecodeError:
-        print(f"{args.csv}: tệp không phải mã hóa UTF-8; hãy lưu lại bằng Excel dạng 'CSV UTF-8'. "
-              "Bản dữ liệu đang dùng không thay đổi.", file=sys.stderr)
+        print(
+            f"{args.csv}: tệp không phải mã hóa UTF-8; hãy lưu lại bằng Excel dạng 'CSV UTF-8'. "
+            "Bản dữ liệu đang dùng không thay đổi.",
+            file=sys.stderr,
+        )
         return 1
     except (OSError, ValueError) as exc:
         print(f"{args.csv}: {exc}", file=sys.stderr)
@@ -205,13 +211,16 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(args.config)
         key = configured_key()  # STATE_HMAC_KEY(_FILE), when set, must be usable
         if settings.state.url and key is None:
-            raise ConfigError(f"state.url: PostgreSQL cần khóa bí mật trong {KEY_ENV} hoặc {KEY_FILE_ENV} "
-                              f"(a PostgreSQL state database needs {KEY_ENV} or {KEY_FILE_ENV})")
+            raise ConfigError(
+                f"state.url: PostgreSQL cần khóa bí mật trong {KEY_ENV} hoặc {KEY_FILE_ENV} "
+                f"(a PostgreSQL state database needs {KEY_ENV} or {KEY_FILE_ENV})"
+            )
     except ConfigError as exc:
         print(f"Lỗi cấu hình (configuration error):\n{exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.logging.level,
-                  secrets_of(settings.token, settings.webhook_secret, url_password(settings.state.url)))
+    setup_logging(
+        settings.logging.level, secrets_of(settings.token, settings.webhook_secret, url_password(settings.state.url))
+    )
     if args.command == "health":
         print("ok")
         return 0
@@ -230,9 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     except sqlite3.OperationalError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise
-        print(f"Lỗi: cơ sở dữ liệu {settings.state.database} đang bị khóa bởi tiến trình khác (bot đang chạy?) "
-              f"quá {settings.state.busy_timeout_seconds:g} giây; hãy thử lại sau. "
-              "(The state database is locked; try again later.)", file=sys.stderr)
+        print(
+            f"Lỗi: cơ sở dữ liệu {settings.state.database} đang bị khóa bởi tiến trình khác (bot đang chạy?) "
+            f"quá {settings.state.busy_timeout_seconds:g} giây; hãy thử lại sau. "
+            "(The state database is locked; try again later.)",
+            file=sys.stderr,
+        )
         return 3
 
 
@@ -243,8 +255,10 @@ def _faq_folder_problem(settings: Settings, args: argparse.Namespace) -> str | N
         return None
     folder = getattr(args, "faq", None) or getattr(args, "dir", None) or settings.faq.dir
     if not folder.is_dir():
-        return (f"Lỗi: không có thư mục câu hỏi {folder} (kiểm tra faq.dir trong cấu hình hoặc --faq / --dir). "
-                "(FAQ folder not found.)")
+        return (
+            f"Lỗi: không có thư mục câu hỏi {folder} (kiểm tra faq.dir trong cấu hình hoặc --faq / --dir). "
+            "(FAQ folder not found.)"
+        )
     if not faq_files(folder):
         return f"Lỗi: thư mục câu hỏi {folder} không có tệp câu hỏi *.yaml nào. (FAQ folder is empty.)"
     return None

@@ -178,7 +178,11 @@ class DeskAction:
 
 Action = MenuAction | FaqAction | LookupAction | BoardAction | DeskAction
 CODECS: dict[str, type[MenuAction] | type[FaqAction] | type[LookupAction] | type[BoardAction] | type[DeskAction]] = {
-    "menu": MenuAction, "faq": FaqAction, "lookup": LookupAction, "board": BoardAction, "desk": DeskAction,
+    "menu": MenuAction,
+    "faq": FaqAction,
+    "lookup": LookupAction,
+    "board": BoardAction,
+    "desk": DeskAction,
 }
 _BY_PREFIX = {prefix: codec for codec in CODECS.values() for prefix in codec.PREFIXES}
 

@@ -68,8 +68,9 @@ def build_application(settings: Settings) -> BotApplication:
         .base_url(settings.telegram.api_base_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(parse_mode="HTML", link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(PriorityLimiter(settings.telegram.overall_rate, settings.telegram.reply_reserve,
-                                      max_retries=MAX_RETRIES))
+        .rate_limiter(
+            PriorityLimiter(settings.telegram.overall_rate, settings.telegram.reply_reserve, max_retries=MAX_RETRIES)
+        )
         .concurrent_updates(CONCURRENT_UPDATES)
         .request(AiohttpRequest(pool_size=REPLY_POOL))
         .get_updates_request(AiohttpRequest(pool_size=1, read_timeout=POLL_TIMEOUT))

@@ -75,31 +75,74 @@ async def _lang(conversation: Dialogue, user: User, argument: str) -> list[Reply
 
 COMMANDS: tuple[Command, ...] = (
     Command(("start",), "Màn hình đầu", "Start", "citizen", _start, menu=True),
-    Command(("help",), "Hướng dẫn sử dụng", "How to use", "citizen",
-            lambda c, user, _: c.help(user), menu=True),
-    Command(("chude", "topics"), "Câu hỏi theo chủ đề", "Questions by topic", "citizen",
-            lambda c, user, _: c.topics(user), menu=True),
-    Command(("lienhe", "contact"), "Liên hệ cơ quan thi hành án", "Contact the agency", "citizen",
-            lambda c, user, _: c.contact(user), menu=True),
-    Command(("tracuu", "lookup"), "Tra cứu hồ sơ thi hành án (cần mã hồ sơ và thông tin xác minh)",
-            "Look up a case (code and verification needed)", "citizen",
-            lambda c, user, code: c.case(user, code.strip() or None), menu=True),
-    Command(("thongbao", "news"), "Thông báo đã đăng", "Published announcements", "citizen",
-            lambda c, user, _: c.announcements(user, "archive"), menu=True),
-    Command(("dangky", "subscribe"), "Đăng ký nhận thông báo", "Subscribe to announcements", "citizen",
-            lambda c, user, _: c.announcements(user, "subscribe"), menu=True),
-    Command(("huydangky", "unsubscribe"), "Hủy đăng ký nhận thông báo", "Unsubscribe from announcements",
-            "citizen", lambda c, user, _: c.announcements(user, "unsubscribe"), menu=True),
+    Command(("help",), "Hướng dẫn sử dụng", "How to use", "citizen", lambda c, user, _: c.help(user), menu=True),
+    Command(
+        ("chude", "topics"),
+        "Câu hỏi theo chủ đề",
+        "Questions by topic",
+        "citizen",
+        lambda c, user, _: c.topics(user),
+        menu=True,
+    ),
+    Command(
+        ("lienhe", "contact"),
+        "Liên hệ cơ quan thi hành án",
+        "Contact the agency",
+        "citizen",
+        lambda c, user, _: c.contact(user),
+        menu=True,
+    ),
+    Command(
+        ("tracuu", "lookup"),
+        "Tra cứu hồ sơ thi hành án (cần mã hồ sơ và thông tin xác minh)",
+        "Look up a case (code and verification needed)",
+        "citizen",
+        lambda c, user, code: c.case(user, code.strip() or None),
+        menu=True,
+    ),
+    Command(
+        ("thongbao", "news"),
+        "Thông báo đã đăng",
+        "Published announcements",
+        "citizen",
+        lambda c, user, _: c.announcements(user, "archive"),
+        menu=True,
+    ),
+    Command(
+        ("dangky", "subscribe"),
+        "Đăng ký nhận thông báo",
+        "Subscribe to announcements",
+        "citizen",
+        lambda c, user, _: c.announcements(user, "subscribe"),
+        menu=True,
+    ),
+    Command(
+        ("huydangky", "unsubscribe"),
+        "Hủy đăng ký nhận thông báo",
+        "Unsubscribe from announcements",
+        "citizen",
+        lambda c, user, _: c.announcements(user, "unsubscribe"),
+        menu=True,
+    ),
     Command(("lang",), "Đổi ngôn ngữ / Language", "Language / Ngôn ngữ", "citizen", _lang, menu=True),
     # In Telegram, /huy also ends an official's composing (bot/handlers/announce.py).
-    Command(("huy", "cancel"), "Thôi tra cứu đang làm dở", "Stop a lookup in progress", "citizen",
-            lambda c, user, _: c.cancel(user)),
-    Command(("huytheodoi", "unfollow"), "Thôi nhận tin về hồ sơ đang theo dõi", "Stop case notifications",
-            "citizen", lambda c, user, _: c.unfollow(user)),
+    Command(
+        ("huy", "cancel"),
+        "Thôi tra cứu đang làm dở",
+        "Stop a lookup in progress",
+        "citizen",
+        lambda c, user, _: c.cancel(user),
+    ),
+    Command(
+        ("huytheodoi", "unfollow"),
+        "Thôi nhận tin về hồ sơ đang theo dõi",
+        "Stop case notifications",
+        "citizen",
+        lambda c, user, _: c.unfollow(user),
+    ),
     Command(("faq_reload",), "Nạp lại câu hỏi thường gặp (cán bộ)", "Reload the FAQ (staff)", "staff"),
     Command(("faq_gaps",), "Câu hỏi chưa trả lời được (cán bộ)", "Unanswered questions (staff)", "staff"),
-    Command(("soanthongbao", "announce"), "Soạn thông báo (cán bộ)", "Compose an announcement (officials)",
-            "official"),
+    Command(("soanthongbao", "announce"), "Soạn thông báo (cán bộ)", "Compose an announcement (officials)", "official"),
 )
 
 MENU = tuple(command for command in COMMANDS if command.menu)
@@ -113,5 +156,6 @@ def citizen_command(name: str) -> Command | None:
 
 def help_lines(english: bool) -> str:
     """The command list of /help: every citizen's command but /help itself."""
-    return "\n".join(f"• /{command.name}: {command.description(english)}."
-                     for command in CITIZENS if command.name != "help")
+    return "\n".join(
+        f"• /{command.name}: {command.description(english)}." for command in CITIZENS if command.name != "help"
+    )

@@ -32,9 +32,22 @@ from bot.settings import (
 )
 
 __all__ = [
-    "AgencySettings", "AnnouncementSettings", "CasesSettings", "ConfigError", "FaqSettings", "LoggingSettings",
-    "MatchingSettings", "Official", "Settings", "StaffSettings", "StateSettings", "TelegramSettings", "Topic",
-    "WebhookSettings", "is_placeholder", "load_settings",
+    "AgencySettings",
+    "AnnouncementSettings",
+    "CasesSettings",
+    "ConfigError",
+    "FaqSettings",
+    "LoggingSettings",
+    "MatchingSettings",
+    "Official",
+    "Settings",
+    "StaffSettings",
+    "StateSettings",
+    "TelegramSettings",
+    "Topic",
+    "WebhookSettings",
+    "is_placeholder",
+    "load_settings",
 ]
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
@@ -123,8 +136,13 @@ def _apply_environment(settings: Settings, env: Mapping[str, str], source: Path)
         if not secret or not re.match(r"^[A-Za-z0-9_-]{16,256}$", secret):
             raise ConfigError(f"{WEBHOOK_SECRET_ENV}: chế độ webhook cần bí mật 16-256 ký tự A-Z a-z 0-9 _ -")
     return settings.model_copy(
-        update={"telegram": telegram, "token": env.get(TOKEN_ENV) or None, "webhook_secret": secret,
-                "state": _state_from_environment(settings.state, env)})
+        update={
+            "telegram": telegram,
+            "token": env.get(TOKEN_ENV) or None,
+            "webhook_secret": secret,
+            "state": _state_from_environment(settings.state, env),
+        }
+    )
 
 
 def _state_from_environment(state: StateSettings, env: Mapping[str, str]) -> StateSettings:
@@ -135,7 +153,7 @@ def _state_from_environment(state: StateSettings, env: Mapping[str, str]) -> Sta
     if not url.lower().startswith(("sqlite:///", "postgresql://", "postgres://")):
         raise ConfigError(f"{STATE_URL_ENV}: cần sqlite:///PATH hoặc postgresql://... (sqlite or postgresql URL)")
     if url.lower().startswith("sqlite:///"):
-        return state.model_copy(update={"url": "", "path": Path(url[len("sqlite:///"):])})
+        return state.model_copy(update={"url": "", "path": Path(url[len("sqlite:///") :])})
     return state.model_copy(update={"url": url})
 
 
@@ -145,10 +163,12 @@ def _resolve_paths(settings: Settings, source: Path) -> Settings:
         update={
             "faq": settings.faq.model_copy(update={"dir": _resolve(settings.faq.dir, source)}),
             "state": settings.state.model_copy(update={"path": _resolve(settings.state.path, source)}),
-            "cases": settings.cases.model_copy(update={
-                "database": _resolve(settings.cases.database, source),
-                "glossary": _resolve(settings.cases.glossary, source),
-            }),
+            "cases": settings.cases.model_copy(
+                update={
+                    "database": _resolve(settings.cases.database, source),
+                    "glossary": _resolve(settings.cases.glossary, source),
+                }
+            ),
             "source": source,
         }
     )

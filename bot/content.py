@@ -110,8 +110,11 @@ def _unexpected(settings: Settings, exc: Exception) -> Problem:
     if isinstance(exc, MemoryError | RecursionError):
         return Problem(str(settings.faq.dir), 0, "nội dung quá lớn hoặc lồng nhau quá sâu; hãy kiểm tra tệp vừa sửa")
     log.error("unexpected error while loading the FAQ", exc_info=exc)
-    return Problem(str(settings.faq.dir), 0, f"lỗi không lường trước khi nạp ({type(exc).__name__}); "
-                                             "bộ phận kỹ thuật xem nhật ký của bot")
+    return Problem(
+        str(settings.faq.dir),
+        0,
+        f"lỗi không lường trước khi nạp ({type(exc).__name__}); bộ phận kỹ thuật xem nhật ký của bot",
+    )
 
 
 def _checked(settings: Settings, version: str) -> Loaded | Rejected:
@@ -121,8 +124,14 @@ def _checked(settings: Settings, version: str) -> Loaded | Rejected:
     instruments, listed = load_instruments(settings.faq.dir)
     thresholds = Thresholds.from_settings(settings.matching)
     matcher = Matcher(faq, thresholds) if faq.entries else None  # no entry: the load reported why
-    problems = check_loaded(faq, loaded_problems + listed, where, CheckRules.from_settings(settings.faq),
-                            matcher=matcher, instruments=instruments)
+    problems = check_loaded(
+        faq,
+        loaded_problems + listed,
+        where,
+        CheckRules.from_settings(settings.faq),
+        matcher=matcher,
+        instruments=instruments,
+    )
     statuses, glossary_problems = load_glossary(settings.cases.glossary)
     problems += glossary_problems
     errors = tuple(p for p in problems if not p.warning)

@@ -27,8 +27,9 @@ __all__ = ["Conversation", "User"]  # User lives in bot.dialogue; imported from 
 class Conversation:
     """Turns citizens' events into replies."""
 
-    def __init__(self, knowledge: Knowledge, state: StateStore, agency: AgencySettings,
-                 lookup: CaseLookup, board: Board) -> None:
+    def __init__(
+        self, knowledge: Knowledge, state: StateStore, agency: AgencySettings, lookup: CaseLookup, board: Board
+    ) -> None:
         self.state = state
         self.agency = agency
         self.lookup = lookup

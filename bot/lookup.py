@@ -66,8 +66,9 @@ class Notice:
 class CaseLookup:
     """Runs lookups for many users at once; one pending lookup per user."""
 
-    def __init__(self, store: CaseStore, glossary: dict[str, Status], settings: CasesSettings,
-                 state: StateStore, hotline: str) -> None:
+    def __init__(
+        self, store: CaseStore, glossary: dict[str, Status], settings: CasesSettings, state: StateStore, hotline: str
+    ) -> None:
         self.store = store
         self.glossary = glossary
         self.settings = settings
@@ -144,8 +145,9 @@ class CaseLookup:
         if pending.code is None or typed_code:  # the code, or a new code instead of the factor
             code = typed_code or self.codes.parse(text)
             if code is None:
-                return [Reply(texts.bad_format.format(example=html.escape(self.codes.example)),
-                              self._cancel_button(texts))]
+                return [
+                    Reply(texts.bad_format.format(example=html.escape(self.codes.example)), self._cancel_button(texts))
+                ]
             pending.code = code
             factor = self.settings.second_factor_en if english else self.settings.second_factor
             return [Reply(texts.ask_factor.format(factor=html.escape(factor)), self._cancel_button(texts))]
@@ -172,8 +174,12 @@ class CaseLookup:
         if record is None or party is None:
             await self.state.record_lookup(user_id, "unknown" if record is None else "wrong_factor", code)
             if failures + 1 == self.settings.max_failures_per_case:  # the agency is told (no code in clear)
-                log.warning("case lookup locked for %.0f h after %d failed attempts (case key %s)",
-                            self.settings.case_cooldown_hours, failures + 1, self.state.code_key(code)[:12])
+                log.warning(
+                    "case lookup locked for %.0f h after %d failed attempts (case key %s)",
+                    self.settings.case_cooldown_hours,
+                    failures + 1,
+                    self.state.code_key(code)[:12],
+                )
             return [Reply(texts.not_found.format(hotline=self.hotline))]
         await self.state.record_lookup(user_id, "found", code)
         self._verified.pop(user_id, None)
@@ -211,11 +217,20 @@ class CaseLookup:
             english = await self.state.language(chat_id) == "en"
             texts = self._texts(english)
             status = self.glossary.get(record.status)
-            title = (status.english[0] if english and status and status.english
-                     else status.title if status else record.status)
+            title = (
+                status.english[0]
+                if english and status and status.english
+                else status.title
+                if status
+                else record.status
+            )
             latest = record.events[0].description if record.events else ""
-            text = texts.changed.format(code=html.escape(code), date=record.updated_on.strftime("%d/%m/%Y"),
-                                        status=html.escape(title), event=html.escape(latest))
+            text = texts.changed.format(
+                code=html.escape(code),
+                date=record.updated_on.strftime("%d/%m/%Y"),
+                status=html.escape(title),
+                event=html.escape(latest),
+            )
             reply = Reply(text, ((Button(texts.unfollow, LookupAction.unfollow(code)),),))
             notices.append(Notice(chat_id, code, signature(record), reply))
         return notices
@@ -232,22 +247,32 @@ class CaseLookup:
         if status is None:
             lines.append(texts.unknown_status.format(status=html.escape(record.status)))
         else:
-            title, meaning, steps = (status.english if english and status.english
-                                     else (status.title, status.meaning, status.next_steps))
-            lines += [texts.status.format(title=html.escape(title)), html.escape(meaning),
-                      texts.next_steps.format(text=html.escape(steps))]
+            title, meaning, steps = (
+                status.english if english and status.english else (status.title, status.meaning, status.next_steps)
+            )
+            lines += [
+                texts.status.format(title=html.escape(title)),
+                html.escape(meaning),
+                texts.next_steps.format(text=html.escape(steps)),
+            ]
         day = "%d/%m/%Y"
         lines += [
             "",
             texts.creditor.format(name=mask(record.creditor_name)),
             texts.debtor.format(name=mask(record.debtor_name)),
-            texts.amounts.format(due=money(record.amount_due, english), paid=money(record.amount_paid, english),
-                                 left=money(record.amount_left, english)),
+            texts.amounts.format(
+                due=money(record.amount_due, english),
+                paid=money(record.amount_paid, english),
+                left=money(record.amount_left, english),
+            ),
             texts.office.format(office=html.escape(record.office_name), executor=mask(record.executor)),
             texts.contact.format(phone=html.escape(record.office_phone), address=html.escape(record.office_address)),
             texts.dates.format(decided=record.decided_on.strftime(day), updated=record.updated_on.strftime(day)),
         ]
         if record.events:
-            lines += ["", texts.events,
-                      *(f"• {e.happened_on.strftime(day)}: {html.escape(e.description)}" for e in record.events)]
+            lines += [
+                "",
+                texts.events,
+                *(f"• {e.happened_on.strftime(day)}: {html.escape(e.description)}" for e in record.events),
+            ]
         return Reply("\n".join(lines))

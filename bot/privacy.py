@@ -29,8 +29,11 @@ _CASE_LIKE = re.compile(r"\b[A-Za-z]{1,6}-[0-9]{2,4}-[0-9]{3,8}(?![0-9])")
 def mask_private(text: str, codes: CodeFormat | None = None) -> str:
     """`text` with case codes, phone numbers and ID-like numbers replaced by labels."""
     if not text.isascii():  # full-width or other scripts' digits as 0-9, zero-width characters dropped
-        text = "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char
-                       for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) != "Cf")
+        text = "".join(
+            str(unicodedata.decimal(char)) if char.isdecimal() else char
+            for char in unicodedata.normalize("NFKC", text)
+            if unicodedata.category(char) != "Cf"
+        )
     if _ONLY_A_NUMBER.fullmatch(text):
         return NUMBER_LABEL
     if codes is not None:

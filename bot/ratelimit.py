@@ -65,8 +65,15 @@ class SharedRate:
 class PriorityLimiter(BaseRateLimiter[int]):
     """A BaseRateLimiter on a SharedRate; `broadcasts()` is the view a broadcasting Bot uses."""
 
-    def __init__(self, overall: float, reserve: float, max_retries: int = 5, *, broadcast: bool = False,
-                 shared: SharedRate | None = None) -> None:
+    def __init__(
+        self,
+        overall: float,
+        reserve: float,
+        max_retries: int = 5,
+        *,
+        broadcast: bool = False,
+        shared: SharedRate | None = None,
+    ) -> None:
         self.shared = shared or SharedRate(overall, reserve)
         self.broadcast = broadcast
         self.max_retries = max_retries

@@ -26,14 +26,24 @@ def _lines(settings: Settings) -> tuple[str, dict[str, int]]:
 def placeholder_problems(settings: Settings) -> list[Problem]:
     """One `faq check` warning per agency field that is still a placeholder, at its line."""
     label, lines = _lines(settings)
-    return [Problem(label, lines.get(name, lines.get("", 0)),
-                    f"agency.{name} vẫn là chỗ trống \"{value}\": người dân sẽ thấy nguyên dòng này; cơ quan phải "
-                    "điền giá trị chính thức trước khi đưa bot vào sử dụng", warning=True)
-            for name, value in settings.agency.unfilled()]
+    return [
+        Problem(
+            label,
+            lines.get(name, lines.get("", 0)),
+            f'agency.{name} vẫn là chỗ trống "{value}": người dân sẽ thấy nguyên dòng này; cơ quan phải '
+            "điền giá trị chính thức trước khi đưa bot vào sử dụng",
+            warning=True,
+        )
+        for name, value in settings.agency.unfilled()
+    ]
 
 
 def warn_placeholders(settings: Settings, log: logging.Logger) -> None:
     """One WARNING line per agency field that is still a placeholder (bot start-up, Telegram or console)."""
     for name, value in settings.agency.unfilled():
-        log.warning("agency.%s is still a placeholder (%r): citizens are shown it as is; "
-                    "fill it in %s before going live", name, value, settings.source or "config.yaml")
+        log.warning(
+            "agency.%s is still a placeholder (%r): citizens are shown it as is; fill it in %s before going live",
+            name,
+            value,
+            settings.source or "config.yaml",
+        )

@@ -52,10 +52,19 @@ class Reloader:
     Readers take `reloader.current` once per message and use that bundle throughout.
     """
 
-    def __init__(self, settings: Settings, initial: Content, *, validated: bool = True,
-                 on_loaded: OnLoaded | None = None, on_rejected: OnRejected | None = None,
-                 debounce_ms: int = 1600, step_ms: int = 50, force_polling: bool | None = None,
-                 retry_seconds: float = 10) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        initial: Content,
+        *,
+        validated: bool = True,
+        on_loaded: OnLoaded | None = None,
+        on_rejected: OnRejected | None = None,
+        debounce_ms: int = 1600,
+        step_ms: int = 50,
+        force_polling: bool | None = None,
+        retry_seconds: float = 10,
+    ) -> None:
         """Serve `initial` until a reload succeeds.
 
         Args:
@@ -142,11 +151,22 @@ class Reloader:
             return
         if isinstance(outcome, Loaded):
             content = outcome.content
-            log.info("FAQ reloaded (%s): %d entries, %d statuses, version %s, %.2f s", reason,
-                     len(content.knowledge.faq.entries), len(content.glossary), content.version, seconds)
+            log.info(
+                "FAQ reloaded (%s): %d entries, %d statuses, version %s, %.2f s",
+                reason,
+                len(content.knowledge.faq.entries),
+                len(content.glossary),
+                content.version,
+                seconds,
+            )
         else:
-            log.warning("FAQ reload refused (%s): %d error(s), %d warning(s); keeping version %s", reason,
-                        len(outcome.errors), len(outcome.warnings), self._current.version)
+            log.warning(
+                "FAQ reload refused (%s): %d error(s), %d warning(s); keeping version %s",
+                reason,
+                len(outcome.errors),
+                len(outcome.warnings),
+                self._current.version,
+            )
         problems = outcome.warnings if isinstance(outcome, Loaded) else outcome.problems
         if problems:
             log.warning("FAQ problems:\n%s", "\n".join(str(problem) for problem in problems))
@@ -188,8 +208,12 @@ class Reloader:
                 self._faq_dir, self._glossary = self._watched()
                 identity = self._identity()
                 batches = watchfiles.awatch(
-                    *sorted({self._faq_dir, self._glossary.parent}), watch_filter=self._relevant,
-                    debounce=self.debounce_ms, step=self.step_ms, stop_event=stop, recursive=False,
+                    *sorted({self._faq_dir, self._glossary.parent}),
+                    watch_filter=self._relevant,
+                    debounce=self.debounce_ms,
+                    step=self.step_ms,
+                    stop_event=stop,
+                    recursive=False,
                     force_polling=self.force_polling,
                 )
                 async with contextlib.aclosing(batches):  # closes the inotify watch on cancellation too
@@ -227,7 +251,7 @@ def _listing(problems: Sequence[Problem], used: int) -> list[str]:
             break
         lines.append(line)
         used += len(line) + 1
-    rest = problems[len(lines):]
+    rest = problems[len(lines) :]
     if rest:
         errors = sum(not problem.warning for problem in rest)
         counts = [f"{n} {label}" for n, label in ((errors, "lỗi"), (len(rest) - errors, "cảnh báo")) if n]
@@ -245,18 +269,23 @@ def describe(outcome: Outcome, current: Content, *, escape: bool = True) -> str:
     """
     if isinstance(outcome, Unchanged):
         content = outcome.content
-        lines = [f"Không có thay đổi: bot đang dùng phiên bản {content.version} "
-                 f"({len(content.knowledge.faq.entries)} mục)."]
+        lines = [
+            f"Không có thay đổi: bot đang dùng phiên bản {content.version} ({len(content.knowledge.faq.entries)} mục)."
+        ]
     elif isinstance(outcome, Loaded):
         content = outcome.content
-        lines = [f"Đã nạp lại bộ câu hỏi: {len(content.knowledge.faq.entries)} mục, "
-                 f"{len(content.glossary)} trạng thái hồ sơ (phiên bản {content.version})."]
+        lines = [
+            f"Đã nạp lại bộ câu hỏi: {len(content.knowledge.faq.entries)} mục, "
+            f"{len(content.glossary)} trạng thái hồ sơ (phiên bản {content.version})."
+        ]
         if outcome.warnings:
             lines.append(f"Có {len(outcome.warnings)} cảnh báo (không chặn việc nạp, nên sửa):")
             lines += _listing(outcome.warnings, sum(map(len, lines)))
     else:
-        lines = [f"Không nạp được: {len(outcome.errors)} lỗi. Bot vẫn dùng phiên bản trước ({current.version}).",
-                 "Hãy sửa rồi lưu lại tệp; bot sẽ tự kiểm tra và nạp lại."]
+        lines = [
+            f"Không nạp được: {len(outcome.errors)} lỗi. Bot vẫn dùng phiên bản trước ({current.version}).",
+            "Hãy sửa rồi lưu lại tệp; bot sẽ tự kiểm tra và nạp lại.",
+        ]
         lines += _listing(outcome.problems, sum(map(len, lines)))
     text = "\n".join(lines)
     return html.escape(text, quote=False) if escape else text

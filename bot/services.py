@@ -74,22 +74,39 @@ async def open_state(settings: Settings) -> StateStore:
 class Services:
     """Everything the bot serves with, built in one go from opened stores and loaded content."""
 
-    def __init__(self, settings: Settings, state: StateStore, reloader: Reloader,
-                 startup: Loaded | Rejected, outlet: Outlet | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        state: StateStore,
+        reloader: Reloader,
+        startup: Loaded | Rejected,
+        outlet: Outlet | None = None,
+    ) -> None:
         self.settings = settings
         self.state = state
         self.reloader = reloader
         self.startup = startup  # how the content loaded at start-up (a refusal is reported on start)
         self.outlet = outlet
         content = reloader.current
-        self.lookup = CaseLookup(open_case_store(settings), dict(content.glossary), settings.cases, state,
-                                 settings.agency.hotline)
+        self.lookup = CaseLookup(
+            open_case_store(settings), dict(content.glossary), settings.cases, state, settings.agency.hotline
+        )
         self.board = Board(state.announcements, settings.announcements, settings.agency)
         self.broadcaster = Broadcaster(
-            state.announcements, outlet.transport(self.board) if outlet else _Unsent(), settings.announcements,
-            on_progress=self._progress if outlet else None, on_approval=self._approval if outlet else None)
-        self.desk = Desk(state.announcements, self.board, settings.announcements, user_key=state.user_key,
-                         wake=self.broadcaster.wake, stop=self.broadcaster.cancel)
+            state.announcements,
+            outlet.transport(self.board) if outlet else _Unsent(),
+            settings.announcements,
+            on_progress=self._progress if outlet else None,
+            on_approval=self._approval if outlet else None,
+        )
+        self.desk = Desk(
+            state.announcements,
+            self.board,
+            settings.announcements,
+            user_key=state.user_key,
+            wake=self.broadcaster.wake,
+            stop=self.broadcaster.cancel,
+        )
         self.conversation = Conversation(content.knowledge, state, settings.agency, self.lookup, self.board)
         self.background: list[asyncio.Task[None]] = []  # the FAQ watcher, a start-up report
 
@@ -168,4 +185,3 @@ class Services:
 
     async def _approval(self, item: Announcement) -> bool:
         return self.outlet is not None and await self.outlet.approval(self.desk, item)
-

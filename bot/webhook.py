@@ -56,8 +56,12 @@ async def open_webhook(application: Any, settings: Settings) -> web.AppRunner:
     if not secret:
         raise ValueError("webhook mode needs TELEGRAM_WEBHOOK_SECRET")
     # A refused request's unread body is discarded for at most a second, then the connection closes.
-    runner = web.AppRunner(webhook_app(application, hook.path, secret, hook.max_body_bytes),
-                           access_log=None, handle_signals=False, lingering_time=1.0)
+    runner = web.AppRunner(
+        webhook_app(application, hook.path, secret, hook.max_body_bytes),
+        access_log=None,
+        handle_signals=False,
+        lingering_time=1.0,
+    )
     await runner.setup()
     await web.TCPSite(runner, hook.listen, hook.port).start()
     await application.bot.set_webhook(hook.url, secret_token=secret, allowed_updates=Update.ALL_TYPES)

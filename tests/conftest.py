@@ -72,8 +72,9 @@ def state_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytes
 
 
 @pytest.fixture
-async def core(settings: Settings, shipped_knowledge: Knowledge, demo_cases: CaseStore,
-               state_url: Path | str) -> AsyncIterator[Core]:
+async def core(
+    settings: Settings, shipped_knowledge: Knowledge, demo_cases: CaseStore, state_url: Path | str
+) -> AsyncIterator[Core]:
     """Conversation, Board and Desk on the shipped FAQ and a fresh state database (each engine), in process."""
     async with open_core(settings, shipped_knowledge, demo_cases, state_url) as built:
         yield built
@@ -106,5 +107,6 @@ async def officials_bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """One line saying which state engines the tests ran on (and why PostgreSQL did not)."""
     url, reason = server()
-    terminalreporter.write_line("State engines tested: SQLite and PostgreSQL" if url else f"State engines tested: "
-                                f"SQLite only. {reason}")
+    terminalreporter.write_line(
+        "State engines tested: SQLite and PostgreSQL" if url else f"State engines tested: SQLite only. {reason}"
+    )

@@ -23,14 +23,40 @@ from typing import Any
 from aiohttp import web
 
 TOKEN = "123456:TEST-token-for-the-fake-server"
-BOT_USER = {"id": 123456, "is_bot": True, "first_name": "THADS Bot", "username": "thads_test_bot",
-            "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "THADS Bot",
+    "username": "thads_test_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 _SENDS = {"sendMessage", "sendPhoto", "sendDocument"}
-_JSON_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "reply_markup", "allowed_updates", "commands",
-                "link_preview_options", "show_alert", "drop_pending_updates", "max_connections", "scope",
-                "cache_time", "disable_notification", "protect_content", "reply_parameters", "entities"}
-_NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply markup are "
-                 "exactly the same as a current content and reply markup of the message")
+_JSON_FIELDS = {
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "reply_markup",
+    "allowed_updates",
+    "commands",
+    "link_preview_options",
+    "show_alert",
+    "drop_pending_updates",
+    "max_connections",
+    "scope",
+    "cache_time",
+    "disable_notification",
+    "protect_content",
+    "reply_parameters",
+    "entities",
+}
+_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
 
 
 @dataclass
@@ -120,9 +146,13 @@ class FakeTelegram:
         return {"id": user_id, "is_bot": False, "first_name": f"Dân {user_id}", "language_code": language}
 
     def _incoming(self, user_id: int, language: str, **content: Any) -> dict[str, Any]:
-        return {"message_id": next(self._message_ids), "date": int(time.time()),
-                "chat": {"id": user_id, "type": "private", "first_name": f"Dân {user_id}"},
-                "from": self._user(user_id, language), **content}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": f"Dân {user_id}"},
+            "from": self._user(user_id, language),
+            **content,
+        }
 
     async def _push(self, update: dict[str, Any]) -> int:
         update["update_id"] = next(self._update_ids)
@@ -138,8 +168,15 @@ class FakeTelegram:
         return await self._push({"message": self._incoming(user_id, language, **content)})
 
     async def send_sticker(self, user_id: int) -> int:
-        sticker = {"file_id": "sticker-1", "file_unique_id": "s1", "type": "regular", "width": 512, "height": 512,
-                   "is_animated": False, "is_video": False}
+        sticker = {
+            "file_id": "sticker-1",
+            "file_unique_id": "s1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
         return await self._push({"message": self._incoming(user_id, "vi", sticker=sticker)})
 
     async def send_photo(self, user_id: int, file_id: str, caption: str = "") -> int:
@@ -147,22 +184,38 @@ class FakeTelegram:
         return await self._push({"message": self._incoming(user_id, "vi", photo=photo, caption=caption)})
 
     async def edit_text(self, user_id: int, text: str) -> int:
-        return await self._push({"edited_message": self._incoming(user_id, "vi", text=text,
-                                                                  edit_date=int(time.time()))})
+        return await self._push(
+            {"edited_message": self._incoming(user_id, "vi", text=text, edit_date=int(time.time()))}
+        )
 
     async def post_in_channel(self, channel_id: int, text: str) -> int:
         """A post in a channel that made the bot an admin: no `from`, only the channel as sender."""
         channel = {"id": channel_id, "type": "channel", "title": f"Kênh {channel_id}"}
-        post = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": channel,
-                "sender_chat": channel, "text": text}
+        post = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": channel,
+            "sender_chat": channel,
+            "text": text,
+        }
         return await self._push({"channel_post": post})
 
     async def press(self, user_id: int, message: Sent, data: str, language: str = "vi") -> int:
         """A citizen presses an inline button of a message the bot sent."""
-        shown = {"message_id": message.message_id, "date": int(time.time()), "chat": {"id": user_id, "type": "private"},
-                 "from": BOT_USER, "text": message.text}
-        query = {"id": f"q{next(self._message_ids)}", "from": self._user(user_id, language),
-                 "chat_instance": "ci", "data": data, "message": shown}
+        shown = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": BOT_USER,
+            "text": message.text,
+        }
+        query = {
+            "id": f"q{next(self._message_ids)}",
+            "from": self._user(user_id, language),
+            "chat_instance": "ci",
+            "data": data,
+            "message": shown,
+        }
         return await self._push({"callback_query": query})
 
     # -- what the bot did ------------------------------------------------------------------
@@ -265,8 +318,9 @@ class FakeTelegram:
         """Telegram's answers for sends: 403 when blocked, 429 beyond the limits, random 500s."""
         chat_id = int(params.get("chat_id", 0))
         if chat_id in self.blocked:
-            return web.json_response({"ok": False, "error_code": 403,
-                                      "description": "Forbidden: bot was blocked by the user"}, status=403)
+            return web.json_response(
+                {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}, status=403
+            )
         now = time.monotonic()
         while self._recent and self._recent[0] <= now - 1.0:
             self._recent.popleft()
@@ -274,12 +328,19 @@ class FakeTelegram:
         last = self._last_to_chat.get(chat_id)
         if too_fast or (self.chat_interval is not None and last is not None and now - last < self.chat_interval):
             self.throttled += 1
-            return web.json_response({"ok": False, "error_code": 429,
-                                      "description": f"Too Many Requests: retry after {self.retry_after}",
-                                      "parameters": {"retry_after": self.retry_after}}, status=429)
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {self.retry_after}",
+                    "parameters": {"retry_after": self.retry_after},
+                },
+                status=429,
+            )
         if self._random.random() < self.error_rate:
-            return web.json_response({"ok": False, "error_code": 500, "description": "Internal Server Error"},
-                                     status=500)
+            return web.json_response(
+                {"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500
+            )
         self._recent.append(now)
         self._last_to_chat[chat_id] = now
         return None
@@ -302,8 +363,13 @@ class FakeTelegram:
         return list(itertools.islice(self._updates, int(params.get("limit") or 100)))
 
     def _message(self, sent: Sent) -> dict[str, Any]:
-        message = {"message_id": sent.message_id, "date": int(time.time()), "from": BOT_USER,
-                   "chat": {"id": sent.chat_id, "type": "private"}, "text": sent.text}
+        message = {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "from": BOT_USER,
+            "chat": {"id": sent.chat_id, "type": "private"},
+            "text": sent.text,
+        }
         if sent.reply_markup:
             message["reply_markup"] = sent.reply_markup
         return message
@@ -321,16 +387,23 @@ class FakeTelegram:
         return self._media("document", params)
 
     def _media(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
-        sent = Sent(next(self._message_ids), int(params["chat_id"]), str(params.get("caption", "")),
-                    params.get("reply_markup"), kind=kind, file_id=str(params[kind]))
+        sent = Sent(
+            next(self._message_ids),
+            int(params["chat_id"]),
+            str(params.get("caption", "")),
+            params.get("reply_markup"),
+            kind=kind,
+            file_id=str(params[kind]),
+        )
         self.messages[sent.message_id] = sent
         self.by_chat.setdefault(sent.chat_id, []).append(sent)
         message = self._message(sent)
         message.pop("text")
         message["caption"] = sent.text
         if kind == "photo":
-            message["photo"] = [{"file_id": sent.file_id, "file_unique_id": "u" + str(sent.file_id)[:8],
-                                 "width": 800, "height": 600}]
+            message["photo"] = [
+                {"file_id": sent.file_id, "file_unique_id": "u" + str(sent.file_id)[:8], "width": 800, "height": 600}
+            ]
         else:
             message["document"] = {"file_id": sent.file_id, "file_unique_id": "u" + str(sent.file_id)[:8]}
         return message

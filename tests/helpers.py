@@ -34,8 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # -- a bot on the loopback Bot API --------------------------------------------------------------
 
 
-def make_settings(tmp_path: Path, base_url: str, extra: str = "", env: dict[str, str] | None = None,
-                  throttled: bool = False) -> Settings:
+def make_settings(
+    tmp_path: Path, base_url: str, extra: str = "", env: dict[str, str] | None = None, throttled: bool = False
+) -> Settings:
     """The shipped FAQ and glossary, state and a 200-case demo snapshot in `tmp_path`; `extra` is
     appended to the configuration (it continues the `telegram` section unless it opens another).
 
@@ -109,9 +110,11 @@ def labels(message: Sent) -> list[str]:
 # -- announcements --------------------------------------------------------------------------------
 
 AUTHOR, APPROVER = 900, 901
-OFFICIALS = (f"announcements:\n  officials:\n    - id: {AUTHOR}\n      name: Phòng Nghiệp vụ\n      roles: [author]\n"
-             f"    - id: {APPROVER}\n      name: Lãnh đạo\n      roles: [author, approver]\n"
-             "  progress_seconds: 0.3\n  rate: 30\n")
+OFFICIALS = (
+    f"announcements:\n  officials:\n    - id: {AUTHOR}\n      name: Phòng Nghiệp vụ\n      roles: [author]\n"
+    f"    - id: {APPROVER}\n      name: Lãnh đạo\n      roles: [author, approver]\n"
+    "  progress_seconds: 0.3\n  rate: 30\n"
+)
 
 
 async def subscribe(settings: Settings, chats: range, topic: str = "tiep-dan") -> None:
@@ -137,20 +140,29 @@ class Core:
 
 
 @asynccontextmanager
-async def open_core(settings: Settings, knowledge: Knowledge, cases: CaseStore,
-                    state_path: Path | str) -> AsyncIterator[Core]:
+async def open_core(
+    settings: Settings, knowledge: Knowledge, cases: CaseStore, state_path: Path | str
+) -> AsyncIterator[Core]:
     """The core as the bot builds it (bot.services.Services), with helpers.AUTHOR and
     helpers.APPROVER as officials and the sender replaced by a record of wake-ups."""
-    officials = (Official(id=AUTHOR, name="Phòng Nghiệp vụ"),
-                 Official(id=APPROVER, name="Lãnh đạo", roles=("author", "approver")))
+    officials = (
+        Official(id=AUTHOR, name="Phòng Nghiệp vụ"),
+        Official(id=APPROVER, name="Lãnh đạo", roles=("author", "approver")),
+    )
     announcements = settings.announcements.model_copy(update={"officials": officials})
     async with await StateStore.open(state_path) as state:
         glossary = load_glossary(settings.cases.glossary)[0]
         lookup = CaseLookup(cases, dict(glossary), settings.cases, state, settings.agency.hotline)
         board = Board(state.announcements, announcements, settings.agency)
         woken: list[None] = []
-        desk = Desk(state.announcements, board, announcements, user_key=state.user_key,
-                    wake=lambda: woken.append(None), stop=state.announcements.cancel)
+        desk = Desk(
+            state.announcements,
+            board,
+            announcements,
+            user_key=state.user_key,
+            wake=lambda: woken.append(None),
+            stop=state.announcements.cancel,
+        )
         conversation = Conversation(knowledge, state, settings.agency, lookup, board)
         yield Core(state, state_path, conversation, board, desk, woken)
 
@@ -160,11 +172,22 @@ async def open_core(settings: Settings, knowledge: Knowledge, cases: CaseStore,
 CODES = CodeFormat(r"^QN-\d{4}-\d{6}$", "QN-2026-000123")
 STATUSES = set(load_glossary(ROOT / "glossary" / "statuses.yaml")[0])
 ROW = {
-    "code": "QN-2026-000001", "status": "tu-nguyen", "office_id": "KV1", "office_name": "Phòng THADS khu vực 1",
-    "office_address": "[địa chỉ]", "office_phone": "[điện thoại]", "executor": "Lê Văn Cường",
-    "decided_on": "2026-07-02", "updated_on": "2026-07-10", "amount_due": "50000000", "amount_paid": "0",
-    "creditor_name": "Nguyễn Văn An", "debtor_name": "Trần Thị Bình", "creditor_factor": "1970",
-    "debtor_factor": "1982", "events": "2026-07-02: Ra quyết định thi hành án | 2026-07-10: Gửi thông báo",
+    "code": "QN-2026-000001",
+    "status": "tu-nguyen",
+    "office_id": "KV1",
+    "office_name": "Phòng THADS khu vực 1",
+    "office_address": "[địa chỉ]",
+    "office_phone": "[điện thoại]",
+    "executor": "Lê Văn Cường",
+    "decided_on": "2026-07-02",
+    "updated_on": "2026-07-10",
+    "amount_due": "50000000",
+    "amount_paid": "0",
+    "creditor_name": "Nguyễn Văn An",
+    "debtor_name": "Trần Thị Bình",
+    "creditor_factor": "1970",
+    "debtor_factor": "1982",
+    "events": "2026-07-02: Ra quyết định thi hành án | 2026-07-10: Gửi thông báo",
 }
 
 
@@ -182,8 +205,11 @@ def reexport(tmp_path: Path, code: str, status: str) -> None:
     rows = []
     for line, row in demo_rows(200):
         if row["code"] == code:
-            row.update(status=status, updated_on="2026-11-27",
-                       events=row["events"] + " | 2026-11-27: Xác nhận đã thi hành xong")
+            row.update(
+                status=status,
+                updated_on="2026-11-27",
+                events=row["events"] + " | 2026-11-27: Xác nhận đã thi hành xong",
+            )
         rows.append((line, row))
     statuses = set(load_glossary(ROOT / "glossary" / "statuses.yaml")[0])
     report = import_rows(iter(rows), tmp_path / "cases.sqlite3", CodeFormat(r"^QN-\d{4}-\d{6}$", "x"), statuses)
@@ -197,8 +223,20 @@ async def prepare(tmp_path: Path, config: Path, chats: range, text: str) -> None
     notice = tmp_path / "notice.txt"
     notice.write_text(text, encoding="utf-8")
     queued = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--config", str(config), "announce", "--topic", "chung", "--text-file",
-        str(notice), cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "--config",
+        str(config),
+        "announce",
+        "--topic",
+        "chung",
+        "--text-file",
+        str(notice),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await queued.communicate()
     assert queued.returncode == 0, err.decode()
     assert "Đã xếp thông báo #1 vào hàng gửi" in out.decode()

@@ -16,6 +16,8 @@ from tests.fake_telegram import FakeTelegram, Sent
 from tests.helpers import APPROVER, AUTHOR, OFFICIALS, ask, labels, make_settings, press, running, stopped, subscribe
 
 CITIZEN = 7001
+
+
 def settings_of(application: BotApplication) -> Settings:
     services = application.bot_data.services
     assert services is not None
@@ -125,7 +127,8 @@ async def test_approval_is_required_and_the_author_cannot_approve(telegram: Fake
         control = await press(telegram, AUTHOR, topics, "Thông báo chung", count=1)
         await press(telegram, AUTHOR, control, "Gửi ngay")
         await telegram.wait_until(
-            lambda: any("Cần duyệt thông báo #2" in m.text for m in telegram.sent_to(APPROVER)), timeout=10)
+            lambda: any("Cần duyệt thông báo #2" in m.text for m in telegram.sent_to(APPROVER)), timeout=10
+        )
         asked = next(m for m in telegram.sent_to(APPROVER) if "Cần duyệt thông báo #2" in m.text)
         assert "Người soạn: Phòng Nghiệp vụ" in asked.text
         assert "Tuần lễ tự nguyện" in telegram.sent_to(APPROVER)[telegram.sent_to(APPROVER).index(asked) - 1].text
@@ -197,16 +200,18 @@ async def test_blocked_citizen_is_skipped_until_they_write_again(telegram: FakeT
         telegram.blocked.add(5401)
         async with await StateStore.open(settings.state.path) as state:
             store = state.announcements
-            await store.create("chung", Content("Lần một."), 0, "test", status=Status.SCHEDULED,
-                               send_at=dt.datetime.now(dt.UTC))
+            await store.create(
+                "chung", Content("Lần một."), 0, "test", status=Status.SCHEDULED, send_at=dt.datetime.now(dt.UTC)
+            )
             await telegram.wait_until(lambda: len(telegram.copies("Lần một.")) == 3, timeout=10)
             await asyncio.sleep(0.5)
             assert not await store.is_active(5401)
             telegram.blocked.clear()
             await ask(telegram, 5401, "/start")  # the citizen comes back
             assert await store.is_active(5401)
-            await store.create("chung", Content("Lần hai."), 0, "test", status=Status.SCHEDULED,
-                               send_at=dt.datetime.now(dt.UTC))
+            await store.create(
+                "chung", Content("Lần hai."), 0, "test", status=Status.SCHEDULED, send_at=dt.datetime.now(dt.UTC)
+            )
             await telegram.wait_until(lambda: len(telegram.copies("Lần hai.")) == 4, timeout=10)
             first = await store.get(1)
         assert first is not None and (first.counts.sent, first.counts.blocked) == (3, 1)
@@ -218,8 +223,9 @@ async def test_archive_pages_newest_first(telegram: FakeTelegram, tmp_path: Path
     settings = make_settings(tmp_path, telegram.base_url, OFFICIALS)
     async with await StateStore.open(settings.state.path) as state:
         for number in range(1, 8):
-            item = await state.announcements.create("chung", Content(f"Số {number}."), 0, "t", status=Status.SCHEDULED,
-                                                    send_at=dt.datetime.now(dt.UTC))
+            item = await state.announcements.create(
+                "chung", Content(f"Số {number}."), 0, "t", status=Status.SCHEDULED, send_at=dt.datetime.now(dt.UTC)
+            )
             assert await state.announcements.start(item)
             assert await state.announcements.finish(item)
     application = await running(settings)
@@ -238,8 +244,9 @@ async def test_approver_is_asked_while_a_long_broadcast_sends(telegram: FakeTele
     settings = make_settings(tmp_path, telegram.base_url, extra)
     await subscribe(settings, range(11_000, 11_300), "chung")
     async with await StateStore.open(settings.state.path) as state:
-        await state.announcements.create("chung", Content("Thông báo dài."), 0, "t", status=Status.SCHEDULED,
-                                         send_at=dt.datetime.now(dt.UTC))
+        await state.announcements.create(
+            "chung", Content("Thông báo dài."), 0, "t", status=Status.SCHEDULED, send_at=dt.datetime.now(dt.UTC)
+        )
     application = await running(settings)
     try:
         await telegram.wait_until(lambda: len(telegram.copies("Thông báo dài.")) >= 5, timeout=10)
@@ -248,7 +255,8 @@ async def test_approver_is_asked_while_a_long_broadcast_sends(telegram: FakeTele
         control = await press(telegram, AUTHOR, topics, "Thông báo chung", count=1)
         await press(telegram, AUTHOR, control, "Gửi ngay")
         await telegram.wait_until(
-            lambda: any("Cần duyệt thông báo #2" in m.text for m in telegram.sent_to(APPROVER)), timeout=10)
+            lambda: any("Cần duyệt thông báo #2" in m.text for m in telegram.sent_to(APPROVER)), timeout=10
+        )
         assert len(telegram.copies("Thông báo dài.")) < 300  # the first one is still sending
     finally:
         await stopped(application)
@@ -258,12 +266,14 @@ async def test_terminal_announcement_is_approved_in_telegram(telegram: FakeTeleg
     settings = make_settings(tmp_path, telegram.base_url, OFFICIALS + "  require_approval: true\n")
     await subscribe(settings, range(12_000, 12_003), "chung")
     async with await StateStore.open(settings.state.path) as state:  # what `python -m bot announce` writes
-        await state.announcements.create("chung", Content("Soạn trên máy tính."), 0, "Máy tính",
-                                         status=Status.AWAITING_APPROVAL)
+        await state.announcements.create(
+            "chung", Content("Soạn trên máy tính."), 0, "Máy tính", status=Status.AWAITING_APPROVAL
+        )
     application = await running(settings)
     try:
         await telegram.wait_until(
-            lambda: any("Cần duyệt thông báo #1" in m.text for m in telegram.sent_to(APPROVER)), timeout=10)
+            lambda: any("Cần duyệt thông báo #1" in m.text for m in telegram.sent_to(APPROVER)), timeout=10
+        )
         asked = next(m for m in telegram.sent_to(APPROVER) if "Cần duyệt thông báo #1" in m.text)
         assert "Người soạn: Máy tính" in asked.text and not telegram.sent_to(AUTHOR)
         await press(telegram, APPROVER, asked, "Duyệt")

@@ -33,8 +33,13 @@ def topic_labels(core: Core, reply: Reply) -> dict[str, bool]:
     [
         [("s:+:dau-gia", {"dau-gia"}), ("s:+:dau-gia", {"dau-gia"}), ("s:-:dau-gia", set())],
         [("s:*", ALL), ("s:*", ALL), ("s:-:chung", {"dau-gia", "tiep-dan"}), ("s:-:chung", {"dau-gia", "tiep-dan"})],
-        [("s:+:tiep-dan", {"tiep-dan"}), ("s:+:khong-co", {"tiep-dan"}), ("s:?:chung", {"tiep-dan"}),
-         ("s:-:", {"tiep-dan"}), ("s:", {"tiep-dan"})],
+        [
+            ("s:+:tiep-dan", {"tiep-dan"}),
+            ("s:+:khong-co", {"tiep-dan"}),
+            ("s:?:chung", {"tiep-dan"}),
+            ("s:-:", {"tiep-dan"}),
+            ("s:", {"tiep-dan"}),
+        ],
     ],
 )
 async def test_topic_switches_toggle_and_show_what_is_stored(core: Core, steps: list[tuple[str, set[str]]]) -> None:
@@ -76,10 +81,17 @@ async def published(core: Core, count: int) -> None:
         assert await store.start(item) and await store.finish(item)
 
 
-@pytest.mark.parametrize(("data", "page"), [
-    ("t:1", 1), ("t:2", 2), ("t:9", 2), ("t:²", 1), ("t:", 1),
-    ("t:0", 1),  # a forged page 0 reads as the first, title included (BoardAction.parse)
-])
+@pytest.mark.parametrize(
+    ("data", "page"),
+    [
+        ("t:1", 1),
+        ("t:2", 2),
+        ("t:9", 2),
+        ("t:²", 1),
+        ("t:", 1),
+        ("t:0", 1),  # a forged page 0 reads as the first, title included (BoardAction.parse)
+    ],
+)
 async def test_archive_pages_newest_first(core: Core, data: str, page: int) -> None:
     assert (await core.conversation.announcements(CITIZEN, "archive"))[0].text == BOARD_VI.archive_empty
     await published(core, 6)  # two pages of five

@@ -32,8 +32,9 @@ async def polling(settings: Settings) -> BotApplication:
 
 
 @pytest.fixture
-async def bot(telegram: FakeTelegram, tmp_path: Path, state_url: Path | str,
-              monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotApplication]:
+async def bot(
+    telegram: FakeTelegram, tmp_path: Path, state_url: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[BotApplication]:
     """The bot polling, its state on each engine (tests/postgres.py); the terminal commands a test
     runs inherit the same state database."""
     env = {}
@@ -127,8 +128,10 @@ async def test_a_missing_export_disables_lookup_instead_of_inventing_cases(
         application = await polling(settings)
     try:
         assert not (tmp_path / "cases.sqlite3").exists()  # no synthetic cases at the production path
-        assert any("no case database at" in record.getMessage() and record.levelno == logging.ERROR
-                   for record in caplog.records)
+        assert any(
+            "no case database at" in record.getMessage() and record.levelno == logging.ERROR
+            for record in caplog.records
+        )
         reply = await ask(telegram, 90, "/tracuu QN-2024-000001")
         assert reply.text.startswith("Tra cứu hồ sơ trực tuyến tạm thời chưa sẵn sàng")
         assert "Hồ sơ QN-2024-000001" not in reply.text
@@ -151,8 +154,14 @@ async def test_a_code_in_a_sentence_starts_a_lookup_and_is_never_stored(
     for secret in (code, code.lower(), factor, "051071001234", "0905.123.456", "HS-2026-123456", "211234567", "1971"):
         assert secret not in stored
     assert "cccd [số], sdt [số]" in stored and "ma [mã hồ sơ] cmnd [số] sinh nam [số]" in stored
-    gaps = subprocess.run([sys.executable, "-m", "bot", "--config", str(tmp_path / "config.yaml"), "faq", "gaps"],
-                          check=True, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    gaps = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(tmp_path / "config.yaml"), "faq", "gaps"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert "cccd [số], sdt [số]" in gaps.stdout
     assert "051071001234" not in gaps.stdout and code not in gaps.stdout
 
@@ -201,7 +210,12 @@ async def test_a_demo_snapshot_left_by_the_console_is_not_served_on_telegram(
     settings = make_settings(tmp_path, telegram.base_url)
     console = subprocess.run(  # someone tries `make run` on the production machine before the export arrives
         [sys.executable, "-m", "bot", "--config", str(tmp_path / "config.yaml"), "console"],
-        input="/thoat\n", capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+        input="/thoat\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
         env={**os.environ, "TELEGRAM_BOT_TOKEN": ""},
     )
     assert console.returncode == 0, console.stderr
@@ -262,8 +276,13 @@ async def test_a_code_written_differently_counts_against_the_same_case(
     code, factor, right = owners(tmp_path, 4)
     prefix, year, number = code.split("-")
     wide = code.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789-"})
-    variants = [code.lower(), f"{prefix} – {year} – {number}", wide, f"{prefix}—{year}—{number}",
-                f"{prefix}-{year}-\u200b{number}"]
+    variants = [
+        code.lower(),
+        f"{prefix} – {year} – {number}",
+        wide,
+        f"{prefix}—{year}—{number}",
+        f"{prefix}-{year}-\u200b{number}",
+    ]
     wrong = (str(y) for y in range(1940, 2010) if str(y) not in right)
     for i in range(10):  # two guesses per account, each account writing the code its own way
         account = 8100 + i // 2

@@ -43,10 +43,10 @@ def test_mask_keeps_initials_only() -> None:
 
 
 def test_import_builds_a_snapshot_the_store_reads(tmp_path: Path) -> None:
-    second = {**ROW, "code": "QN-2026-000002", "status": "da-thi-hanh-xong", "amount_paid": "50000000",
-              "events": ""}
-    report = import_rows(read_csv(write_csv(tmp_path / "x.csv", [ROW, second])), tmp_path / "cases.sqlite3",
-                         CODES, STATUSES)
+    second = {**ROW, "code": "QN-2026-000002", "status": "da-thi-hanh-xong", "amount_paid": "50000000", "events": ""}
+    report = import_rows(
+        read_csv(write_csv(tmp_path / "x.csv", [ROW, second])), tmp_path / "cases.sqlite3", CODES, STATUSES
+    )
     assert (report.cases, report.errors) == (2, [])
     store = CaseStore(tmp_path / "cases.sqlite3")
     record = store.find("QN-2026-000001")
@@ -150,8 +150,9 @@ async def test_a_thousand_codes_from_one_user_reveal_nothing(tmp_path: Path) -> 
     target = tmp_path / "cases.sqlite3"
     import_rows(demo_rows(500), target, CODES, STATUSES)
     async with await StateStore.open(tmp_path / "state.sqlite3") as state:
-        lookup = CaseLookup(CaseStore(target), load_glossary(ROOT / "glossary" / "statuses.yaml")[0],
-                            settings.cases, state, "[hotline]")
+        lookup = CaseLookup(
+            CaseStore(target), load_glossary(ROOT / "glossary" / "statuses.yaml")[0], settings.cases, state, "[hotline]"
+        )
         answers = []
         for number in range(1000):
             await lookup.begin(7, english=False, typed_code=f"QN-2025-{number:06d}")
@@ -190,8 +191,9 @@ def test_codes_with_non_ascii_digits_are_normalised(typed: str) -> None:
 
 def test_an_export_with_factors_shorter_than_configured_is_refused(tmp_path: Path) -> None:
     strong = {**ROW, "creditor_factor": "051070001234", "debtor_factor": "1982"}  # 12-digit ID vs a year
-    report = import_rows(read_csv(write_csv(tmp_path / "x.csv", [strong])), tmp_path / "cases.sqlite3",
-                         CODES, STATUSES, min_digits=6)
+    report = import_rows(
+        read_csv(write_csv(tmp_path / "x.csv", [strong])), tmp_path / "cases.sqlite3", CODES, STATUSES, min_digits=6
+    )
     assert report.errors == ["line 2: thông tin xác minh phải có ít nhất 6 chữ số (cases.factor_min_digits)"]
     assert not (tmp_path / "cases.sqlite3").exists()
 

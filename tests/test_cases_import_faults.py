@@ -21,8 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def cases_import(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", "cases", "import", str(source), "--out", str(out)],
-                          check=False, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "cases", "import", str(source), "--out", str(out)],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -43,11 +49,15 @@ def huge_field(path: Path) -> None:
 
 
 @pytest.mark.slow  # `cases import` as real processes
-@pytest.mark.parametrize(("make", "says"), [(missing_column, "thiếu cột"), (not_utf8, "không phải mã hóa UTF-8"),
-                                            (huge_field, "line 3: tệp CSV hỏng hoặc có ô quá dài")])
-def test_a_bad_export_is_a_clear_error_and_leaves_no_temporary_file(
-    tmp_path: Path, make: object, says: str
-) -> None:
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (missing_column, "thiếu cột"),
+        (not_utf8, "không phải mã hóa UTF-8"),
+        (huge_field, "line 3: tệp CSV hỏng hoặc có ô quá dài"),
+    ],
+)
+def test_a_bad_export_is_a_clear_error_and_leaves_no_temporary_file(tmp_path: Path, make: object, says: str) -> None:
     source = tmp_path / "export.csv"
     make(source)  # type: ignore[operator]
     out = tmp_path / "data" / "cases.sqlite3"
@@ -74,8 +84,18 @@ async def test_a_killed_import_leaves_nothing_after_the_next_run(tmp_path: Path)
     write_csv(source, [{**ROW, "code": f"QN-2026-{n:06d}"} for n in range(1, 300_000)])
     out = tmp_path / "data" / "cases.sqlite3"
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "cases", "import", str(source), "--out", str(out), cwd=ROOT,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        sys.executable,
+        "-m",
+        "bot",
+        "cases",
+        "import",
+        str(source),
+        "--out",
+        str(out),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     try:
         for _ in range(600):  # until the import has begun writing its temporary file
             if out.parent.is_dir() and leftovers(out.parent):

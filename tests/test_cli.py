@@ -18,8 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k not in {"TELEGRAM_BOT_TOKEN", "BOT_CONFIG"}}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
-        env={**environ, **(env or {})}, timeout=120, check=False,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**environ, **(env or {})},
+        timeout=120,
+        check=False,
     )
 
 
@@ -58,8 +64,9 @@ def test_ask_plain_text_shows_answer_and_legal_basis() -> None:
 
 def test_faq_check_passes_on_shipped_faq_and_fails_on_broken(tmp_path: Path) -> None:
     assert bot("faq", "check").returncode == 0
-    (tmp_path / "hong.yaml").write_text("category: {id: x, title: X}\nentries:\n  - id: a\n    question: [\n",
-                                        encoding="utf-8")
+    (tmp_path / "hong.yaml").write_text(
+        "category: {id: x, title: X}\nentries:\n  - id: a\n    question: [\n", encoding="utf-8"
+    )
     done = bot("faq", "check", str(tmp_path))
     assert done.returncode == 1
     assert done.stdout.startswith(f"{tmp_path}/hong.yaml:5: lỗi: lỗi cú pháp YAML")
@@ -118,8 +125,9 @@ def test_announce_command_queues_lists_and_cancels(tmp_path: Path) -> None:
     notice.write_text("Thông báo lịch tiếp công dân tháng 12/2026.", encoding="utf-8")
     wrong_topic = bot("--config", str(config), "announce", "--topic", "tin-vui", "--text-file", str(notice))
     assert wrong_topic.returncode == 1 and "Các chủ đề: chung (Thông báo chung)" in wrong_topic.stderr
-    past = bot("--config", str(config), "announce", "--topic", "chung", "--text-file", str(notice),
-               "--at", "1/1/2020 8:00")
+    past = bot(
+        "--config", str(config), "announce", "--topic", "chung", "--text-file", str(notice), "--at", "1/1/2020 8:00"
+    )
     assert past.returncode == 1 and "đã qua" in past.stderr
     binary = tmp_path / "notice.bin"
     binary.write_bytes(b"\xff\xfe\x00binary")
@@ -129,8 +137,17 @@ def test_announce_command_queues_lists_and_cancels(tmp_path: Path) -> None:
     long.write_text("Lịch tiếp dân {address}. " * 150, encoding="utf-8")  # < 4096 typed, > 4096 once filled
     too_long = bot("--config", str(config), "announce", "--topic", "chung", "--text-file", str(long))
     assert too_long.returncode == 1 and "Hãy rút gọn" in too_long.stderr, too_long.stderr
-    queued = bot("--config", str(config), "announce", "--topic", "tiep-dan", "--text-file", str(notice),
-                 "--at", "01/12/2099 08:00")
+    queued = bot(
+        "--config",
+        str(config),
+        "announce",
+        "--topic",
+        "tiep-dan",
+        "--text-file",
+        str(notice),
+        "--at",
+        "01/12/2099 08:00",
+    )
     assert queued.returncode == 0, queued.stderr
     assert "Đã hẹn gửi thông báo #1 lúc 01/12/2099 08:00 (giờ Việt Nam)." in queued.stdout
     listed = bot("--config", str(config), "announce", "status")

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], check=False, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], check=False, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("kind", ["empty", "missing"])
@@ -46,8 +47,10 @@ def test_a_config_outside_the_project_with_relative_paths_is_one_clear_line(
     result = run("--config", str(config), *command)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip() == (f"Lỗi: không có thư mục câu hỏi {config.parent / 'faq'} (kiểm tra faq.dir trong "
-                                     "cấu hình hoặc --faq / --dir). (FAQ folder not found.)")
+    assert result.stderr.strip() == (
+        f"Lỗi: không có thư mục câu hỏi {config.parent / 'faq'} (kiểm tra faq.dir trong "
+        "cấu hình hoặc --faq / --dir). (FAQ folder not found.)"
+    )
 
 
 @pytest.mark.parametrize("moment", ["9999-12-31T23:00-05:00", "9999-12-31T23:00+00:00"])

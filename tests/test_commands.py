@@ -28,8 +28,17 @@ def test_telegram_registers_every_row_and_every_feature_and_only_those(tmp_path:
     assert sorted(n for h in handlers if isinstance(h, CommandHandler) for n in h.commands) == sorted(names)
     buttons = [h.pattern.pattern if h.pattern else None for h in handlers if isinstance(h, CallbackQueryHandler)]
     assert buttons == [pattern(feature) for feature in CODECS] + [None]  # the last answers the rest "expired"
-    assert {c.name for c in MENU} == {"start", "help", "chude", "lienhe", "tracuu", "thongbao", "dangky",
-                                      "huydangky", "lang"}
+    assert {c.name for c in MENU} == {
+        "start",
+        "help",
+        "chude",
+        "lienhe",
+        "tracuu",
+        "thongbao",
+        "dangky",
+        "huydangky",
+        "lang",
+    }
     for command in COMMANDS:  # what Telegram accepts in setMyCommands
         assert re.fullmatch(r"[a-z0-9_]{1,32}", command.name)
         assert all(3 <= len(description) <= 256 for description in (command.vi, command.en))
@@ -89,19 +98,23 @@ def test_every_button_the_bot_builds_parses_back_and_telegram_routes_it_to_its_f
     assert len(data.encode()) <= 64
 
 
-@pytest.mark.parametrize("data", ["", "x", "zz:1", "e", "e:", "f:tra-gop:2", "f::1", "c::1", "l:fr", "m:nowhere",
-                                  "s:?:chung", "s:-:", "q:1"])
+@pytest.mark.parametrize(
+    "data", ["", "x", "zz:1", "e", "e:", "f:tra-gop:2", "f::1", "c::1", "l:fr", "m:nowhere", "s:?:chung", "s:-:", "q:1"]
+)
 def test_forged_or_malformed_data_is_rejected_in_one_place(data: str) -> None:
     assert parse(data) is None
 
 
-@pytest.mark.parametrize(("data", "action"), [
-    ("c:nop-tien:²", FaqAction("topic", "nop-tien", 1)),  # a page that is not plain digits reads as the first
-    ("c:nop-tien:99999999999999999999", FaqAction("topic", "nop-tien", 1)),
-    ("t:0", BoardAction("archive", page=1)),
-    ("a:s:²", DeskAction("s", None)),  # an official's button keeps its verb, so a refusal names it
-    ("a:\n2026 INFO fake", DeskAction("\n2026 INFO fake", None)),
-    ("a:t:5", DeskAction("t", None)),  # a topic button without its topic
-])
+@pytest.mark.parametrize(
+    ("data", "action"),
+    [
+        ("c:nop-tien:²", FaqAction("topic", "nop-tien", 1)),  # a page that is not plain digits reads as the first
+        ("c:nop-tien:99999999999999999999", FaqAction("topic", "nop-tien", 1)),
+        ("t:0", BoardAction("archive", page=1)),
+        ("a:s:²", DeskAction("s", None)),  # an official's button keeps its verb, so a refusal names it
+        ("a:\n2026 INFO fake", DeskAction("\n2026 INFO fake", None)),
+        ("a:t:5", DeskAction("t", None)),  # a topic button without its topic
+    ],
+)
 def test_numbers_are_plain_digits_of_a_sane_length(data: str, action: object) -> None:
     assert parse(data) == action

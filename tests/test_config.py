@@ -127,8 +127,12 @@ def _commented(lines: list[str], number: int) -> bool:
 def test_shipped_config_equals_the_model_defaults() -> None:
     raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     written, defaults = Settings.model_validate(raw).model_dump(), Settings().model_dump()
-    differ = [f"{section}.{key}" for section, values in defaults.items() for key, value in values.items()
-              if written[section][key] != value]
+    differ = [
+        f"{section}.{key}"
+        for section, values in defaults.items()
+        for key, value in values.items()
+        if written[section][key] != value
+    ]
     assert differ == []
     assert Settings.model_validate(raw) == Settings()
 
@@ -150,23 +154,38 @@ def test_comment_check_can_fail() -> None:
     assert [_commented(lines, n) for n in (2, 3, 5, 8)] == [True, True, False, False]
 
 
-@pytest.mark.parametrize("model", [Settings, *(f.annotation for f in Settings.model_fields.values()
-                                               if isinstance(f.annotation, type)
-                                               and issubclass(f.annotation, BaseModel)), Topic, Official])
+@pytest.mark.parametrize(
+    "model",
+    [
+        Settings,
+        *(
+            f.annotation
+            for f in Settings.model_fields.values()
+            if isinstance(f.annotation, type) and issubclass(f.annotation, BaseModel)
+        ),
+        Topic,
+        Official,
+    ],
+)
 def test_every_field_has_help_text(model: type[BaseModel]) -> None:
     assert [name for name, field in model.model_fields.items() if not (field.description or "").strip()] == []
 
 
 def test_matcher_and_check_limits_come_from_the_settings() -> None:
-    matching = MatchingSettings(confident_score=80, evidence_score=70, suggest_evidence=40, suggest_score=30,
-                                max_suggestions=2)
+    matching = MatchingSettings(
+        confident_score=80, evidence_score=70, suggest_evidence=40, suggest_score=30, max_suggestions=2
+    )
     assert Thresholds.from_settings(matching) == Thresholds(
-        confident_score=80, evidence_score=70, suggest_evidence=40, suggest_score=30, max_suggestions=2)
+        confident_score=80, evidence_score=70, suggest_evidence=40, suggest_score=30, max_suggestions=2
+    )
     assert Thresholds.from_settings() == Thresholds.from_settings(MatchingSettings())
     assert {f.name for f in fields(CheckRules)} <= set(FaqSettings.model_fields)
     assert CheckRules.from_settings(FaqSettings(min_alternatives=7)).min_alternatives == 7
-    assert set(AgencySettings().placeholders()) == PLACEHOLDERS == {
-        "agency_name", "hotline", "address", "office_hours", "website"}
+    assert (
+        set(AgencySettings().placeholders())
+        == PLACEHOLDERS
+        == {"agency_name", "hotline", "address", "office_hours", "website"}
+    )
 
 
 def test_a_retention_shorter_than_the_case_cooldown_is_refused(tmp_path: Path) -> None:

@@ -87,8 +87,9 @@ async def test_english_client_gets_the_english_answer_and_can_switch(core: Core)
     assert EN.helpful in labels(reply)
     [switched] = await core.conversation.set_language(ENGLISH, "vi")
     assert switched.text == VI.language_set
-    again = Conversation(core.conversation.knowledge, core.state, core.conversation.agency, core.conversation.lookup,
-                         core.board)  # a restart
+    again = Conversation(
+        core.conversation.knowledge, core.state, core.conversation.agency, core.conversation.lookup, core.board
+    )  # a restart
     assert await again.language(ENGLISH) == "vi"  # stored, not only remembered in memory
 
 
@@ -139,8 +140,9 @@ async def test_feedback_counts_once_per_citizen_and_removes_the_buttons(core: Co
     assert sorted(stored(core, "feedback", "entry_id, helpful")) == [("tra-gop", 0), ("tra-gop", 1)]
 
 
-@pytest.mark.parametrize("data", ["e:khong-co-muc-nay", "f:tra-gop:2", "f:khong-co:1", "c:khong-co:1", "l:fr",
-                                  "zz:1", "", "x"])
+@pytest.mark.parametrize(
+    "data", ["e:khong-co-muc-nay", "f:tra-gop:2", "f:khong-co:1", "c:khong-co:1", "l:fr", "zz:1", "", "x"]
+)
 async def test_forged_or_outdated_buttons_are_expired(core: Core, data: str) -> None:
     assert await core.conversation.action(CITIZEN, data) == [Reply("", notice=VI.expired)]
     assert stored(core, "feedback", "entry_id") == []
@@ -153,12 +155,20 @@ async def test_topic_pages_are_clamped_and_forged_numbers_read_as_the_first(core
         [reply] = await core.conversation.action(CITIZEN, f"c:{category.id}:{page}")
         assert f"(trang {shown}/{last})" in reply.text, page
         assert [data for data in datas(reply) if data.startswith("e:")] == [
-            FaqAction.show(e) for e in category.entry_ids[(shown - 1) * PAGE_SIZE : shown * PAGE_SIZE]]
+            FaqAction.show(e) for e in category.entry_ids[(shown - 1) * PAGE_SIZE : shown * PAGE_SIZE]
+        ]
         assert (FaqAction.topic(category.id, shown + 1) in datas(reply)) is (shown < last)
 
 
-@pytest.mark.parametrize(("item", "starts"), [("browse", VI.topics), ("contact", VI.contact.split("{")[0]),
-                                              ("home", VI.welcome.split("{")[0]), ("ask", VI.ask_prompt)])
+@pytest.mark.parametrize(
+    ("item", "starts"),
+    [
+        ("browse", VI.topics),
+        ("contact", VI.contact.split("{")[0]),
+        ("home", VI.welcome.split("{")[0]),
+        ("ask", VI.ask_prompt),
+    ],
+)
 async def test_menu_buttons(core: Core, item: str, starts: str) -> None:
     [reply] = await core.conversation.action(CITIZEN, f"m:{item}")
     assert reply.text.startswith(starts)

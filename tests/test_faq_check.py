@@ -12,8 +12,13 @@ from bot.faq.loader import load_faq
 from bot.faq.matcher import Thresholds
 
 TODAY = dt.date(2026, 11, 27)
-RULES = CheckRules(max_answer_chars=300, min_alternatives=2, review_max_age_days=365, near_duplicate_score=90,
-                   ended_markers=("luật cũ",))
+RULES = CheckRules(
+    max_answer_chars=300,
+    min_alternatives=2,
+    review_max_age_days=365,
+    near_duplicate_score=90,
+    ended_markers=("luật cũ",),
+)
 LIST = """\
 instruments:
   - name: Luật Thi hành án dân sự 2008 (26/2008/QH12)
@@ -101,8 +106,10 @@ def test_near_duplicate_alternative_names_both_entries(tmp_path: Path) -> None:
 def test_stale_review_is_a_warning(tmp_path: Path) -> None:
     stale = GOOD.replace("reviewed: 2026-11-01\n  - id: tra-gop", "reviewed: 2024-01-02\n  - id: tra-gop")
     problems = run(tmp_path, {"a.yaml": stale})
-    assert problems == ["a.yaml:9: cảnh báo: 'noi-nop-tien': rà soát lần cuối 02/01/2024, đã quá 365 ngày; "
-                        "hãy đối chiếu lại với luật hiện hành"]
+    assert problems == [
+        "a.yaml:9: cảnh báo: 'noi-nop-tien': rà soát lần cuối 02/01/2024, đã quá 365 ngày; "
+        "hãy đối chiếu lại với luật hiện hành"
+    ]
 
 
 def test_impossible_date(tmp_path: Path) -> None:
@@ -113,9 +120,11 @@ def test_impossible_date(tmp_path: Path) -> None:
 
 def test_superseded_law_without_marker(tmp_path: Path) -> None:
     problems = run(tmp_path, {"a.yaml": GOOD.replace(" — luật cũ\n", "\n")})
-    assert problems == ["a.yaml:15: lỗi: 'tra-gop': căn cứ 'Luật Thi hành án dân sự 2008, Điều 45 (26/2008/QH12)' "
-                        "dẫn Luật Thi hành án dân sự 2008 (26/2008/QH12), văn bản đã hết hiệu lực từ 01/07/2026. "
-                        "Hãy dẫn văn bản đang có hiệu lực; nếu chỉ nhắc quy định cũ, ghi '— luật cũ' ở cuối dòng"]
+    assert problems == [
+        "a.yaml:15: lỗi: 'tra-gop': căn cứ 'Luật Thi hành án dân sự 2008, Điều 45 (26/2008/QH12)' "
+        "dẫn Luật Thi hành án dân sự 2008 (26/2008/QH12), văn bản đã hết hiệu lực từ 01/07/2026. "
+        "Hãy dẫn văn bản đang có hiệu lực; nếu chỉ nhắc quy định cũ, ghi '— luật cũ' ở cuối dòng"
+    ]
 
 
 def test_duplicate_key_and_unknown_key(tmp_path: Path) -> None:
@@ -153,7 +162,6 @@ def test_every_shipped_entry_has_tests(settings: Settings) -> None:
     assert [entry.id for entry in faq.entries.values() if not entry.tests] == []
 
 
-
 def with_tests(*questions: str) -> str:
     """GOOD with `tests:` questions on its first entry (items on lines 10, 11, ...)."""
     items = "".join(f"      - {question}\n" for question in questions)
@@ -166,14 +174,18 @@ def test_entry_tests_that_the_bot_answers_with_their_entry_pass(tmp_path: Path) 
 
 def test_entry_test_answered_by_another_entry_names_it_at_the_item_line(tmp_path: Path) -> None:
     problems = run(tmp_path, {"a.yaml": with_tests("nop tien o dau", "Có được trả góp tiền thi hành án không ạ")})
-    assert problems == ["a.yaml:11: lỗi: 'noi-nop-tien': câu thử \"Có được trả góp tiền thi hành án không ạ\" "
-                        "không khớp mục này — bot trả lời 'tra-gop' (điểm 100)"]
+    assert problems == [
+        "a.yaml:11: lỗi: 'noi-nop-tien': câu thử \"Có được trả góp tiền thi hành án không ạ\" "
+        "không khớp mục này — bot trả lời 'tra-gop' (điểm 100)"
+    ]
 
 
 def test_entry_test_matching_nothing(tmp_path: Path) -> None:
     problems = run(tmp_path, {"a.yaml": with_tests("thời tiết hôm nay thế nào")})
-    assert problems == ["a.yaml:10: lỗi: 'noi-nop-tien': câu thử \"thời tiết hôm nay thế nào\" "
-                        "không khớp mục này — bot không tìm thấy mục nào"]
+    assert problems == [
+        "a.yaml:10: lỗi: 'noi-nop-tien': câu thử \"thời tiết hôm nay thế nào\" "
+        "không khớp mục này — bot không tìm thấy mục nào"
+    ]
 
 
 def test_entry_tests_use_the_given_thresholds(tmp_path: Path) -> None:
@@ -182,14 +194,17 @@ def test_entry_tests_use_the_given_thresholds(tmp_path: Path) -> None:
     assert check_faq(tmp_path, RULES, TODAY) == []
     strict = Thresholds.from_settings(MatchingSettings(confident_score=100, evidence_score=100))
     problems = [p.message for p in check_faq(tmp_path, RULES, TODAY, strict)]
-    assert problems == ["'noi-nop-tien': câu thử \"tôi nộp tiền thi hành án ở chỗ nào\" không khớp mục này "
-                        "— bot chỉ gợi ý: noi-nop-tien"]
+    assert problems == [
+        "'noi-nop-tien': câu thử \"tôi nộp tiền thi hành án ở chỗ nào\" không khớp mục này "
+        "— bot chỉ gợi ý: noi-nop-tien"
+    ]
 
 
 def test_a_single_string_where_a_list_is_expected_is_one_item(tmp_path: Path) -> None:
     text = GOOD.replace("related: [tra-gop]", "related: tra-gop").replace(
         "legal_basis: [Luật Thi hành án dân sự 2025 (106/2025/QH15)]",
-        "legal_basis: Luật Thi hành án dân sự 2025 (106/2025/QH15)")
+        "legal_basis: Luật Thi hành án dân sự 2025 (106/2025/QH15)",
+    )
     assert run(tmp_path, {"nop-tien.yaml": text}) == []
     faq, _, _ = load_faq(tmp_path)
     assert faq.entries["noi-nop-tien"].related == ("tra-gop",)
@@ -205,5 +220,6 @@ def test_alias_bomb_is_refused_before_it_expands(tmp_path: Path) -> None:
     rows = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     rows += [f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]" for a, b in zip("abcdefg", "bcdefgh", strict=True)]
     problems = run(tmp_path, {"bomb.yaml": "\n".join(rows) + "\n"})
-    assert problems == ["bomb.yaml:1: lỗi: tệp dùng tham chiếu YAML (&, *) lồng nhau quá nhiều; "
-                        "hãy viết nội dung trực tiếp"]
+    assert problems == [
+        "bomb.yaml:1: lỗi: tệp dùng tham chiếu YAML (&, *) lồng nhau quá nhiều; hãy viết nội dung trực tiếp"
+    ]

@@ -69,11 +69,23 @@ def test_a_crash_mid_import_leaves_the_old_or_the_new_faq(tmp_path: Path, when: 
     imported = snapshot(control)
     assert imported != before
 
-    crashed = subprocess.run([sys.executable, "-c", DIE, when, "--config", str(config), "faq", "import", str(sheet)],
-                             check=False, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    crashed = subprocess.run(
+        [sys.executable, "-c", DIE, when, "--config", str(config), "faq", "import", str(sheet)],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert crashed.returncode == 9, crashed.stderr
-    check = subprocess.run([sys.executable, "-m", "bot", "--config", str(config), "faq", "check", str(folder)],
-                           check=False, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    check = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(config), "faq", "check", str(folder)],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     assert snapshot(folder) == (before if when == "before-commit" else imported)
     assert not [p for p in load_faq(folder)[1] if not p.warning]

@@ -39,20 +39,24 @@ async def test_an_official_cannot_send_or_approve_another_officials_draft(
         await ask(telegram, AUTHOR, "/soanthongbao")
         topics = await ask(telegram, AUTHOR, "NHÁP - chưa kiểm tra")  # the author never presses "send"
         ident = topics.buttons()[0][1].split(":")[2]
-        answers = [await forge(telegram, APPROVER, f"a:{verb}:{ident}{tail}")
-                   for verb, tail in (("t", ":chung"), ("s", ""), ("h", ""), ("x", ""), ("y", ""))]
+        answers = [
+            await forge(telegram, APPROVER, f"a:{verb}:{ident}{tail}")
+            for verb, tail in (("t", ":chung"), ("s", ""), ("h", ""), ("x", ""), ("y", ""))
+        ]
         await asyncio.sleep(1.5)  # the sender's loop would have started a broadcast by now (approve: "expired")
     finally:
         await stopped(app)
     assert [a.get("text") for a in answers[:4]] == [
-        "Chỉ người soạn mới chọn chủ đề, gửi, hẹn giờ hoặc hủy được bản nháp này."] * 4
+        "Chỉ người soạn mới chọn chủ đề, gửi, hẹn giờ hoặc hủy được bản nháp này."
+    ] * 4
     assert not any(telegram.sent_to(chat) for chat in range(8000, 8005))
     with sqlite3.connect(tmp_path / "state.sqlite3") as db:
         assert db.execute("SELECT status, approved_by FROM announcements").fetchall() == [("draft", None)]
 
 
-@pytest.mark.parametrize("data", ["t:²", "c:tu-nguyen:²", "t:99999999999999999999", "c:tu-nguyen:99999999999999999999",
-                                  "s::chung"])
+@pytest.mark.parametrize(
+    "data", ["t:²", "c:tu-nguyen:²", "t:99999999999999999999", "c:tu-nguyen:99999999999999999999", "s::chung"]
+)
 async def test_forged_numbers_are_not_errors(
     telegram: FakeTelegram, tmp_path: Path, caplog: pytest.LogCaptureFixture, data: str
 ) -> None:
@@ -127,8 +131,10 @@ async def test_the_running_bots_retention_job_prunes_everything_that_grows(
     finally:
         await stopped(app)
     with sqlite3.connect(settings.state.path) as db:
-        counts = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                  for table in ("lookups", "preferences", "votes_cast", "feedback")}
+        counts = {
+            table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("lookups", "preferences", "votes_cast", "feedback")
+        }
         drafts = db.execute("SELECT text FROM announcements").fetchall()
     assert counts == {"lookups": 1, "preferences": 1, "votes_cast": 0, "feedback": 0}
     assert drafts == [("nháp mới",)]

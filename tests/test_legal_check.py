@@ -48,8 +48,10 @@ instruments:
 def category(*basis: str, answer: str = "Hỏi cơ quan thi hành án.", reviewed: str = "2026-11-01") -> str:
     """One entry whose legal_basis items are on lines 8, 9, ...; its answer is on line 6."""
     items = "".join(f"      - {line}\n" for line in basis)
-    return (f"category: {{id: thu, title: Thử}}\nentries:\n  - id: muc\n    question: Hỏi gì?\n"
-            f"    alternatives: [Hỏi khác?]\n    answer: {answer}\n    legal_basis:\n{items}    reviewed: {reviewed}\n")
+    return (
+        f"category: {{id: thu, title: Thử}}\nentries:\n  - id: muc\n    question: Hỏi gì?\n"
+        f"    alternatives: [Hỏi khác?]\n    answer: {answer}\n    legal_basis:\n{items}    reviewed: {reviewed}\n"
+    )
 
 
 def run(folder: Path, text: str, listing: str | None = LIST, rules: CheckRules = RULES) -> list[str]:
@@ -62,21 +64,26 @@ def run(folder: Path, text: str, listing: str | None = LIST, rules: CheckRules =
 
 # -- ended instruments --------------------------------------------------------------------------
 
+
 def test_an_ended_instrument_cited_unmarked_is_an_error_at_its_line(tmp_path: Path) -> None:
     problems = run(tmp_path, category("Luật THADS 2025, Điều 4", "Nghị định 62/2015/NĐ-CP, Điều 5"))
     assert problems == [
         "thu.yaml:9: lỗi: 'muc': căn cứ 'Nghị định 62/2015/NĐ-CP, Điều 5' dẫn Nghị định 62/2015/NĐ-CP, văn bản đã "
         "hết hiệu lực từ 01/07/2026, thay bằng Nghị định 152/2026/NĐ-CP. Hãy dẫn văn bản đang có hiệu lực; nếu chỉ "
-        "nhắc quy định cũ, ghi '— hết hiệu lực' hoặc '— luật cũ' ở cuối dòng"]
+        "nhắc quy định cũ, ghi '— hết hiệu lực' hoặc '— luật cũ' ở cuối dòng"
+    ]
 
 
-@pytest.mark.parametrize("line", [
-    "Nghị định 62/2015/NĐ-CP, Điều 5 — hết hiệu lực",
-    "Nghị định 62/2015/NĐ-CP, Điều 5 — luật cũ",
-    "Nghị định 62/2015/NĐ-CP (đã hết hiệu lực từ 01/7/2026), Điều 5",
-    "Nghi dinh 62/2015/ND-CP, Dieu 5 - het hieu luc",  # typed without diacritics
-    "Nghị định 99/2027/NĐ-CP, Điều 1",  # ends only in 2027: still in force today
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Nghị định 62/2015/NĐ-CP, Điều 5 — hết hiệu lực",
+        "Nghị định 62/2015/NĐ-CP, Điều 5 — luật cũ",
+        "Nghị định 62/2015/NĐ-CP (đã hết hiệu lực từ 01/7/2026), Điều 5",
+        "Nghi dinh 62/2015/ND-CP, Dieu 5 - het hieu luc",  # typed without diacritics
+        "Nghị định 99/2027/NĐ-CP, Điều 1",  # ends only in 2027: still in force today
+    ],
+)
 def test_a_marked_or_not_yet_ended_citation_is_fine(tmp_path: Path, line: str) -> None:
     assert run(tmp_path, category(line)) == []
 
@@ -94,6 +101,7 @@ def test_markers_come_from_the_configuration(tmp_path: Path) -> None:
 
 # -- articles of the 2025 law -------------------------------------------------------------------
 
+
 def test_an_unverified_article_of_the_2025_law_is_a_warning_and_a_verified_one_is_not(tmp_path: Path) -> None:
     assert run(tmp_path, category("Luật THADS 2025, Điều 2, Điều 4", "106/2025/QH15, Điều 5")) == []
     basis = ("Luật THADS 2025, Điều 4", "Luật Thi hành án dân sự 2025 (106/2025/QH15), Điều 36")
@@ -101,7 +109,8 @@ def test_an_unverified_article_of_the_2025_law_is_a_warning_and_a_verified_one_i
     assert problems == [
         "thu.yaml:9: cảnh báo: 'muc': căn cứ 'Luật Thi hành án dân sự 2025 (106/2025/QH15), Điều 36' dẫn Điều 36 của "
         "Luật Thi hành án dân sự 2025 (106/2025/QH15), chưa có trong danh sách điều đã kiểm chứng (van-ban.yaml:2); "
-        "hãy đối chiếu với văn bản chính thức rồi thêm vào 'verified_articles', hoặc bỏ số điều"]
+        "hãy đối chiếu với văn bản chính thức rồi thêm vào 'verified_articles', hoặc bỏ số điều"
+    ]
 
 
 def test_article_ranges_and_other_instruments_on_the_line(tmp_path: Path) -> None:
@@ -110,12 +119,14 @@ def test_article_ranges_and_other_instruments_on_the_line(tmp_path: Path) -> Non
     # "Điều 9" belongs to the decree named after the law, not to the law.
     assert run(tmp_path, category("Luật THADS 2025, Điều 4; Nghị định 62/2015/NĐ-CP, Điều 9 — hết hiệu lực")) == []
     # ... and one after the law's second mention is the law's again.
-    twice = run(tmp_path, category("Luật THADS 2025, Điều 4; Nghị định 62/2015/NĐ-CP, Điều 9 (luật cũ); "
-                                   "106/2025/QH15, Điều 36"))
+    twice = run(
+        tmp_path, category("Luật THADS 2025, Điều 4; Nghị định 62/2015/NĐ-CP, Điều 9 (luật cũ); 106/2025/QH15, Điều 36")
+    )
     assert len(twice) == 1 and "dẫn Điều 36 của Luật" in twice[0], twice
 
 
 # -- review age ---------------------------------------------------------------------------------
+
 
 def test_the_review_age_is_configured(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
@@ -123,47 +134,74 @@ def test_the_review_age_is_configured(tmp_path: Path) -> None:
     rules = CheckRules.from_settings(load_settings(config, environ={}).faq)
     assert run(tmp_path / "faq", category("Luật THADS 2025", reviewed="2026-11-01"), rules=rules) == []
     problems = run(tmp_path / "faq", category("Luật THADS 2025", reviewed="2026-10-01"), rules=rules)
-    assert problems == ["thu.yaml:9: cảnh báo: 'muc': rà soát lần cuối 01/10/2026, đã quá 30 ngày; "
-                        "hãy đối chiếu lại với luật hiện hành"]
+    assert problems == [
+        "thu.yaml:9: cảnh báo: 'muc': rà soát lần cuối 01/10/2026, đã quá 30 ngày; hãy đối chiếu lại với luật hiện hành"
+    ]
 
 
 # -- figures ------------------------------------------------------------------------------------
 
+
 def test_a_figure_without_an_article_is_a_warning_at_the_answer(tmp_path: Path) -> None:
     answer = "Phí là 3% số tiền thực nhận, nộp trong 05 ngày làm việc."
     problems = run(tmp_path, category("Luật THADS 2025", answer=answer))
-    assert problems == ["thu.yaml:6: cảnh báo: 'muc': câu trả lời nêu con số \"3%\" nhưng không dòng căn cứ nào "
-                        "ghi số điều ('Điều N'); hãy ghi điều, khoản quy định con số đó, hoặc bỏ con số và hướng dẫn "
-                        "người dân xem quyết định đã nhận"]
+    assert problems == [
+        "thu.yaml:6: cảnh báo: 'muc': câu trả lời nêu con số \"3%\" nhưng không dòng căn cứ nào "
+        "ghi số điều ('Điều N'); hãy ghi điều, khoản quy định con số đó, hoặc bỏ con số và hướng dẫn "
+        "người dân xem quyết định đã nhận"
+    ]
     assert run(tmp_path, category("Luật THADS 2025, Điều 4", answer=answer)) == []
 
 
 def test_figures_are_percentages_amounts_and_periods_not_dates_or_article_numbers() -> None:
     assert figures("Mức trừ tối đa là 30 % thu nhập; một phần ba mức phí") == ["30 %", "một phần ba"]
     assert figures("khoản dưới 2 triệu đồng, từ hai lần mức lương cơ sở, 500.000đ") == [
-        "2 triệu", "lương cơ sở", "500.000đ"]
+        "2 triệu",
+        "lương cơ sở",
+        "500.000đ",
+    ]
     assert figures("trong 05 ngày làm việc; 3 ngày; 2 năm; ba mươi ngày; 10 working days") == [
-        "05 ngày", "3 ngày", "2 năm", "ba mươi ngày", "10 working days"]
-    not_figures = ("Từ ngày 01/7/2026 áp dụng Luật số 106/2025/QH15 (Điều 4, khoản 2), năm 2026; "
-                   "ngày 1 tháng 7 năm 2026; thứ hai ngày làm việc; một ngày nào đó; gọi {hotline}")
+        "05 ngày",
+        "3 ngày",
+        "2 năm",
+        "ba mươi ngày",
+        "10 working days",
+    ]
+    not_figures = (
+        "Từ ngày 01/7/2026 áp dụng Luật số 106/2025/QH15 (Điều 4, khoản 2), năm 2026; "
+        "ngày 1 tháng 7 năm 2026; thứ hai ngày làm việc; một ngày nào đó; gọi {hotline}"
+    )
     assert figures(not_figures) == []
 
 
 # -- the list file ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("listing", "expected"), [
-    ("instruments:\n  - name: [x\n", "van-ban.yaml:3: lỗi: lỗi cú pháp YAML"),
-    ("instruments:\n  - name: A\n    status: đang áp dụng\n",
-     "van-ban.yaml:3: lỗi: 'A': 'status' phải là 'còn hiệu lực' hoặc 'hết hiệu lực'"),
-    ("instruments:\n  - name: A\n    status: còn hiệu lực\n    replace_by: B\n",
-     "van-ban.yaml:4: lỗi: khóa 'replace_by'"),
-    ("instruments:\n  - name: A\n    status: hết hiệu lực\n    since: 1/7/2026\n",
-     "van-ban.yaml:4: lỗi: 'A': 'since' phải là ngày dạng YYYY-MM-DD"),
-    ("instruments:\n  - status: còn hiệu lực\n", "van-ban.yaml:2: lỗi: thiếu 'name'"),
-    ("- name: A\n", "van-ban.yaml:1: lỗi: tệp phải có danh sách 'instruments'"),
-    ("instruments:\n  - name: A\n    status: còn hiệu lực\n  - name: B\n    cited_as: [a]\n    status: còn hiệu lực\n",
-     "van-ban.yaml:4: lỗi: 'B': cách ghi 'a' đã dùng cho 'A' (dòng 2)"),
-])
+
+@pytest.mark.parametrize(
+    ("listing", "expected"),
+    [
+        ("instruments:\n  - name: [x\n", "van-ban.yaml:3: lỗi: lỗi cú pháp YAML"),
+        (
+            "instruments:\n  - name: A\n    status: đang áp dụng\n",
+            "van-ban.yaml:3: lỗi: 'A': 'status' phải là 'còn hiệu lực' hoặc 'hết hiệu lực'",
+        ),
+        (
+            "instruments:\n  - name: A\n    status: còn hiệu lực\n    replace_by: B\n",
+            "van-ban.yaml:4: lỗi: khóa 'replace_by'",
+        ),
+        (
+            "instruments:\n  - name: A\n    status: hết hiệu lực\n    since: 1/7/2026\n",
+            "van-ban.yaml:4: lỗi: 'A': 'since' phải là ngày dạng YYYY-MM-DD",
+        ),
+        ("instruments:\n  - status: còn hiệu lực\n", "van-ban.yaml:2: lỗi: thiếu 'name'"),
+        ("- name: A\n", "van-ban.yaml:1: lỗi: tệp phải có danh sách 'instruments'"),
+        (
+            "instruments:\n  - name: A\n    status: còn hiệu lực\n"
+            "  - name: B\n    cited_as: [a]\n    status: còn hiệu lực\n",
+            "van-ban.yaml:4: lỗi: 'B': cách ghi 'a' đã dùng cho 'A' (dòng 2)",
+        ),
+    ],
+)
 def test_a_malformed_list_is_a_clear_error(tmp_path: Path, listing: str, expected: str) -> None:
     problems = run(tmp_path, category("Luật THADS 2025"), listing=listing)
     assert any(p.startswith(expected) for p in problems), problems
@@ -175,7 +213,8 @@ def test_a_folder_without_the_list_gets_one_warning(tmp_path: Path) -> None:
 
 
 def test_the_list_is_not_a_category_and_survives_a_spreadsheet_import(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "faq"
     shutil.copytree(ROOT / "faq", folder)
     faq, problems, _ = load_faq(folder)
@@ -196,8 +235,10 @@ def test_the_live_reload_checks_the_list(tmp_path: Path) -> None:
     folder = tmp_path / "faq"
     run(folder, category("Nghị định 62/2015/NĐ-CP — hết hiệu lực"))
     config = tmp_path / "config.yaml"
-    config.write_text(f"faq:\n  dir: {folder}\n  min_alternatives: 0\n"
-                      f"cases:\n  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n", encoding="utf-8")
+    config.write_text(
+        f"faq:\n  dir: {folder}\n  min_alternatives: 0\ncases:\n  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n",
+        encoding="utf-8",
+    )
     settings = load_settings(config, environ={})
     assert folder / "van-ban.yaml" in content_files(settings)
     assert isinstance(load_content(settings), Loaded)
@@ -218,23 +259,35 @@ def test_a_copy_of_the_shipped_faq_citing_decree_62_2015_unmarked_fails(tmp_path
     indent = lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]
     lines.insert(line - 1, f"{indent}- Nghị định 62/2015/NĐ-CP, Điều 5\n")
     path.write_text("".join(lines), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "bot", "faq", "check", str(folder)], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "faq", "check", str(folder)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 1
-    assert (f"{path}:{line}: lỗi: '{entry_id}': căn cứ 'Nghị định 62/2015/NĐ-CP, Điều 5' dẫn Nghị định "
-            "62/2015/NĐ-CP, văn bản đã hết hiệu lực") in done.stdout
+    assert (
+        f"{path}:{line}: lỗi: '{entry_id}': căn cứ 'Nghị định 62/2015/NĐ-CP, Điều 5' dẫn Nghị định "
+        "62/2015/NĐ-CP, văn bản đã hết hiệu lực"
+    ) in done.stdout
 
 
 # -- agency placeholders ------------------------------------------------------------------------
 
+
 def agency_config(tmp_path: Path, hotline: str, folder: Path = ROOT / "faq") -> Path:
     config = tmp_path / "config.yaml"
-    config.write_text(f"agency:\n  name: Cơ quan thử\n  hotline: \"{hotline}\"\n  address: Số 1\n"
-                      f"  office_hours: 7h-17h\n  website: https://example.org\n"
-                      f"faq:\n  dir: {folder}\n  min_alternatives: 0\n"
-                      f"state:\n  path: {tmp_path / 'state.sqlite3'}\n"
-                      f"cases:\n  database: {tmp_path / 'cases.sqlite3'}\n  demo_count: 10\n"
-                      f"  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n", encoding="utf-8")
+    config.write_text(
+        f'agency:\n  name: Cơ quan thử\n  hotline: "{hotline}"\n  address: Số 1\n'
+        f"  office_hours: 7h-17h\n  website: https://example.org\n"
+        f"faq:\n  dir: {folder}\n  min_alternatives: 0\n"
+        f"state:\n  path: {tmp_path / 'state.sqlite3'}\n"
+        f"cases:\n  database: {tmp_path / 'cases.sqlite3'}\n  demo_count: 10\n"
+        f"  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n",
+        encoding="utf-8",
+    )
     return config
 
 
@@ -243,9 +296,11 @@ def test_faq_check_warns_about_each_agency_placeholder(tmp_path: Path, capsys: p
     assert main(["--config", str(config), "faq", "check"]) in {0, 1}  # 1: the shipped FAQ may have errors
     out = capsys.readouterr().out
     warned = [line for line in out.splitlines() if "agency." in line]
-    assert warned == [f"{tmp_path / 'config.yaml'}:3: cảnh báo: agency.hotline vẫn là chỗ trống \"[Số đường dây nóng — "
-                      "cơ quan cập nhật]\": người dân sẽ thấy nguyên dòng này; cơ quan phải điền giá trị chính thức "
-                      "trước khi đưa bot vào sử dụng"]
+    assert warned == [
+        f'{tmp_path / "config.yaml"}:3: cảnh báo: agency.hotline vẫn là chỗ trống "[Số đường dây nóng — '
+        'cơ quan cập nhật]": người dân sẽ thấy nguyên dòng này; cơ quan phải điền giá trị chính thức '
+        "trước khi đưa bot vào sử dụng"
+    ]
     main(["--config", str(agency_config(tmp_path, "0255 000 000")), "faq", "check"])
     assert "agency." not in capsys.readouterr().out
 
@@ -254,7 +309,12 @@ def test_the_shipped_configuration_has_five_placeholders_reported(capsys: pytest
     main(["faq", "check"])
     out = capsys.readouterr().out
     assert [line.split(": cảnh báo: ")[1].split()[0] for line in out.splitlines() if "cảnh báo: agency." in line] == [
-        "agency.name", "agency.hotline", "agency.address", "agency.office_hours", "agency.website"]
+        "agency.name",
+        "agency.hotline",
+        "agency.address",
+        "agency.office_hours",
+        "agency.website",
+    ]
 
 
 async def test_start_up_logs_a_warning_per_placeholder(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -268,18 +328,23 @@ async def test_start_up_logs_a_warning_per_placeholder(tmp_path: Path, caplog: p
 
 # -- callback data (security review M7) ---------------------------------------------------------
 
+
 def test_ids_whose_buttons_exceed_64_bytes_are_refused(tmp_path: Path) -> None:
     longest = "a" * (LIMIT - longest_for_entry(""))
     assert longest_for_entry(longest) == LIMIT
     assert run(tmp_path, category("Luật THADS 2025").replace("id: muc", f"id: {longest}")) == []
     too_long = "tra-gop-tien-thi-hanh-an-khi-khong-du-tien-tra-mot-lan-co-duoc-khong"
     problems = run(tmp_path, category("Luật THADS 2025").replace("id: muc", f"id: {too_long}"))
-    assert problems == [f"thu.yaml:3: lỗi: id '{too_long}' quá dài: nút bấm mang nó cần 72 byte, Telegram chỉ nhận "
-                        "64 (bot sẽ không gửi được câu trả lời); hãy rút còn tối đa 60 ký tự"]
+    assert problems == [
+        f"thu.yaml:3: lỗi: id '{too_long}' quá dài: nút bấm mang nó cần 72 byte, Telegram chỉ nhận "
+        "64 (bot sẽ không gửi được câu trả lời); hãy rút còn tối đa 60 ký tự"
+    ]
     long_category = "c" * 62
     problems = run(tmp_path, category("Luật THADS 2025").replace("id: thu,", f"id: {long_category},"))
-    assert problems == [f"thu.yaml:1: lỗi: mã chủ đề '{long_category}' quá dài: nút bấm mang nó cần 66 byte, "
-                        "Telegram chỉ nhận 64 (bot sẽ không gửi được câu trả lời); hãy rút còn tối đa 60 ký tự"]
+    assert problems == [
+        f"thu.yaml:1: lỗi: mã chủ đề '{long_category}' quá dài: nút bấm mang nó cần 66 byte, "
+        "Telegram chỉ nhận 64 (bot sẽ không gửi được câu trả lời); hãy rút còn tối đa 60 ký tự"
+    ]
 
 
 async def test_the_longest_accepted_id_gives_buttons_telegram_accepts(tmp_path: Path) -> None:

@@ -18,8 +18,20 @@ from bot.faq.story import question_part
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "questions.yaml").read_text(encoding="utf-8"))
 IN_SCOPE = [c for c in CASES if c["expect"]]
 OUT_OF_SCOPE = [c for c in CASES if not c["expect"]]
-OLD_TONES = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè", "óe": "oé", "ủy": "uỷ", "úy": "uý",
-             "ùy": "uỳ", "ũy": "uỹ", "ụy": "uỵ"}
+OLD_TONES = {
+    "òa": "oà",
+    "óa": "oá",
+    "ỏa": "oả",
+    "õa": "oã",
+    "ọa": "oạ",
+    "òe": "oè",
+    "óe": "oé",
+    "ủy": "uỷ",
+    "úy": "uý",
+    "ùy": "uỳ",
+    "ũy": "uỹ",
+    "ụy": "uỵ",
+}
 
 
 def test_question_set_is_big_enough() -> None:
@@ -34,8 +46,9 @@ def test_accuracy_targets(matcher: Matcher) -> None:
     results = [(c, matcher.match(c["q"])) for c in CASES]
     first = [(c, r.candidates[0].entry_id if r.candidates else None) for c, r in results]
     top1 = sum(1 for c, got in first if c["expect"] and got == c["expect"])
-    wrong = [(c["q"], c["expect"], r.entry_id) for c, r in results
-             if c["expect"] and r.entry_id not in (None, c["expect"])]
+    wrong = [
+        (c["q"], c["expect"], r.entry_id) for c, r in results if c["expect"] and r.entry_id not in (None, c["expect"])
+    ]
     rejected = sum(1 for c, r in results if not c["expect"] and r.entry_id is None)
     assert top1 / len(IN_SCOPE) >= 0.95, f"top-1 accuracy {top1}/{len(IN_SCOPE)}"
     assert len(wrong) / len(IN_SCOPE) <= 0.02, wrong
@@ -104,13 +117,15 @@ def test_question_sentence_of_a_story() -> None:
     ("message", "part"),
     [
         # A short last question is read with the asking sentence before it.
-        ("Tòa buộc họ bồi thường cho tôi 17 triệu. Đã 7 tháng họ vẫn chưa trả. Tôi phải làm gì để được "
-         "thi hành án? Thủ tục ra sao?", " Tôi phải làm gì để được thi hành án? Thủ tục ra sao?"),
+        (
+            "Tòa buộc họ bồi thường cho tôi 17 triệu. Đã 7 tháng họ vẫn chưa trả. Tôi phải làm gì để được "
+            "thi hành án? Thủ tục ra sao?",
+            " Tôi phải làm gì để được thi hành án? Thủ tục ra sao?",
+        ),
         # "không" inside the story is a negation, not a question; at the end it asks.
         ("Chồng tôi vay tiền. Họ vẫn không trả tiền. Có bị đi tù không. Xin cảm ơn.", " Có bị đi tù không."),
         # Thanks after the question are not the question.
-        ("Tôi được tòa xử thắng kiện. Bên kia chưa trả. Nộp đơn ở đâu? Xin chân thành cảm ơn!",
-         " Nộp đơn ở đâu?"),
+        ("Tôi được tòa xử thắng kiện. Bên kia chưa trả. Nộp đơn ở đâu? Xin chân thành cảm ơn!", " Nộp đơn ở đâu?"),
         # No asking sentence: the last one.
         ("Tôi bị kê biên nhà. Tôi muốn biết thủ tục.", " Tôi muốn biết thủ tục."),
     ],
@@ -138,12 +153,17 @@ def test_exact_phrasing_is_answered_even_when_neighbours_are_close(matcher: Matc
     ("question", "expected"),
     [
         # Story first, question last: the story's words (tòa, nợ, nhà) must not pick the entry.
-        ("Năm 2020 tôi cho người quen vay 300 triệu, tòa xử tôi thắng kiện, bản án đã có hiệu lực. Họ vẫn "
-         "ở nhà đó, có xe, nhưng không trả đồng nào. Giờ tôi muốn nhờ cơ quan thi hành án thì phải nộp đơn "
-         "yêu cầu thi hành án ở đâu, thủ tục ra sao?", "noi-nop-don"),
-        ("Tôi ly hôn năm 2021, tòa giao con cho tôi nuôi, chồng cũ phải góp 2 triệu mỗi tháng. Hai năm nay "
-         "anh ấy không đưa đồng nào dù vẫn đi làm có lương. Tôi phải làm gì để đòi tiền cấp dưỡng cho con?",
-         "cap-duong-nuoi-con"),
+        (
+            "Năm 2020 tôi cho người quen vay 300 triệu, tòa xử tôi thắng kiện, bản án đã có hiệu lực. Họ vẫn "
+            "ở nhà đó, có xe, nhưng không trả đồng nào. Giờ tôi muốn nhờ cơ quan thi hành án thì phải nộp đơn "
+            "yêu cầu thi hành án ở đâu, thủ tục ra sao?",
+            "noi-nop-don",
+        ),
+        (
+            "Tôi ly hôn năm 2021, tòa giao con cho tôi nuôi, chồng cũ phải góp 2 triệu mỗi tháng. Hai năm nay "
+            "anh ấy không đưa đồng nào dù vẫn đi làm có lương. Tôi phải làm gì để đòi tiền cấp dưỡng cho con?",
+            "cap-duong-nuoi-con",
+        ),
         # Colloquial terms of real questions: "con nợ" the person who must pay, "phát mãi" the auction.
         ("nhà con nợ bị phát mãi thì ai được mua", "dau-gia-tai-san"),
     ],
@@ -161,7 +181,8 @@ def test_scores_are_chances_and_thresholds_mean_them(matcher: Matcher) -> None:
         scores = [c.score for c in result.candidates]
         assert all(0 <= s <= 100 for s in scores) and scores == sorted(scores, reverse=True)
         if result.outcome == "answer" and not matcher.index.is_phrasing(
-                matcher.entry_ids.index(result.candidates[0].entry_id), matcher.index.tokens(case["q"])):
+            matcher.entry_ids.index(result.candidates[0].entry_id), matcher.index.tokens(case["q"])
+        ):
             assert result.score >= limits.confident_score
         if result.outcome == "suggest":
             assert all(s >= limits.suggest_score for s in scores)

@@ -50,7 +50,13 @@ def test_typos_are_not_syllables(token: str) -> None:
 def test_synonyms_expand_and_filler_is_dropped() -> None:
     normalizer = Normalizer(Synonyms({"THA": "thi hành án", "ko": "không", "trả dần": "trả góp"}, ("cho em hỏi", "ạ")))
     assert normalizer.tokens("Cho em hỏi THA ko trả dần được ạ") == [
-        "thi", "hanh", "an", "khong", "tra", "gop", "duoc",
+        "thi",
+        "hanh",
+        "an",
+        "khong",
+        "tra",
+        "gop",
+        "duoc",
     ]
 
 

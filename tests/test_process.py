@@ -24,11 +24,20 @@ async def test_bot_process_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
     telegram = await FakeTelegram().start()
     config = tmp_path / "config.yaml"
     config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n", encoding="utf-8")
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url,
-           "BOT_CONFIG": str(config)}
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": telegram.base_url,
+        "BOT_CONFIG": str(config),
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         secret_question = "bí mật riêng tư: tôi nợ 37 triệu có được trả góp tiền thi hành án không"

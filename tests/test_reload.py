@@ -30,8 +30,11 @@ def make_settings(tmp_path: Path) -> Settings:
     (tmp_path / "glossary").mkdir()
     shutil.copy(ROOT / "glossary" / "statuses.yaml", tmp_path / "glossary" / "statuses.yaml")
     config = tmp_path / "config.yaml"
-    config.write_text("faq:\n  dir: faq\nstate:\n  path: state.sqlite3\n"
-                      "cases:\n  glossary: glossary/statuses.yaml\n  database: cases.sqlite3\n", encoding="utf-8")
+    config.write_text(
+        "faq:\n  dir: faq\nstate:\n  path: state.sqlite3\n"
+        "cases:\n  glossary: glossary/statuses.yaml\n  database: cases.sqlite3\n",
+        encoding="utf-8",
+    )
     return load_settings(config, environ={})
 
 
@@ -95,8 +98,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 async def start(settings: Settings, calls: Calls, **options: object) -> tuple[Reloader, asyncio.Task[None]]:
-    reloader, startup = await Reloader.open(settings, on_loaded=calls.on_loaded, on_rejected=calls.on_rejected,
-                                            debounce_ms=300, step_ms=50, **options)
+    reloader, startup = await Reloader.open(
+        settings, on_loaded=calls.on_loaded, on_rejected=calls.on_rejected, debounce_ms=300, step_ms=50, **options
+    )
     assert isinstance(startup, Loaded) and startup.content is reloader.current
     task = asyncio.create_task(reloader.watch())
     await asyncio.sleep(0.2)  # the watch is registered on the task's first step
@@ -124,7 +128,8 @@ async def watched(settings: Settings, calls: Calls) -> AsyncIterator[Reloader]:
 
 @pytest.mark.parametrize("atomic", [False, True], ids=["rewrite", "editor-rename"])
 async def test_valid_save_is_picked_up_and_answers_the_new_phrasing(
-        watched: Reloader, calls: Calls, settings: Settings, atomic: bool) -> None:
+    watched: Reloader, calls: Calls, settings: Settings, atomic: bool
+) -> None:
     old = watched.current
     assert answer(old, NEW_PHRASING) is None
     path = settings.faq.dir / "nop-tien.yaml"
@@ -134,8 +139,10 @@ async def test_valid_save_is_picked_up_and_answers_the_new_phrasing(
     assert calls.loaded[0][0] is new and new.version != old.version
     assert answer(new, NEW_PHRASING) == "noi-nop-tien"
     assert answer(old, NEW_PHRASING) is None  # the old bundle is untouched
-    assert describe(Loaded(new), new) == (f"Đã nạp lại bộ câu hỏi: {len(new.knowledge.faq.entries)} mục, "
-                                          f"{len(new.glossary)} trạng thái hồ sơ (phiên bản {new.version}).")
+    assert describe(Loaded(new), new) == (
+        f"Đã nạp lại bộ câu hỏi: {len(new.knowledge.faq.entries)} mục, "
+        f"{len(new.glossary)} trạng thái hồ sơ (phiên bản {new.version})."
+    )
 
 
 async def test_a_burst_of_saves_reloads_once(watched: Reloader, calls: Calls, settings: Settings) -> None:
@@ -165,7 +172,8 @@ async def test_force_polling_also_sees_saves(settings: Settings) -> None:
 
 
 async def test_broken_save_keeps_the_old_version_until_fixed(
-        watched: Reloader, calls: Calls, settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    watched: Reloader, calls: Calls, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     old = watched.current
     path = settings.faq.dir / "nop-tien.yaml"
     good = path.read_text(encoding="utf-8")
@@ -193,7 +201,8 @@ async def test_broken_save_keeps_the_old_version_until_fixed(
 
 
 async def test_glossary_error_is_refused_and_a_valid_edit_is_loaded(
-        watched: Reloader, calls: Calls, settings: Settings) -> None:
+    watched: Reloader, calls: Calls, settings: Settings
+) -> None:
     path = settings.cases.glossary
     good = path.read_text(encoding="utf-8")
     title = watched.current.glossary["tu-nguyen"].title
@@ -211,7 +220,8 @@ async def test_glossary_error_is_refused_and_a_valid_edit_is_loaded(
 
 
 async def test_editor_temp_files_are_ignored_and_a_touch_reports_no_change(
-        watched: Reloader, settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    watched: Reloader, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="bot.reload")
     folder = settings.faq.dir
     for name in ("4913", ".nop-tien.yaml.swp", "nop-tien.yaml~", ".~lock.nop-tien.yaml#", "ghi-chu.txt"):
@@ -258,7 +268,8 @@ async def test_manual_reload_reports_no_change_and_is_serialised(settings: Setti
     assert outcome == Unchanged(reloader.current)
     entries = len(reloader.current.knowledge.faq.entries)
     assert describe(outcome, reloader.current) == (
-        f"Không có thay đổi: bot đang dùng phiên bản {reloader.current.version} ({entries} mục).")
+        f"Không có thay đổi: bot đang dùng phiên bản {reloader.current.version} ({entries} mục)."
+    )
     path = settings.faq.dir / "nop-tien.yaml"
     save(path, with_phrasing(path.read_text(encoding="utf-8")))
     outcomes = await asyncio.gather(*(reloader.reload() for _ in range(3)))
@@ -266,7 +277,8 @@ async def test_manual_reload_reports_no_change_and_is_serialised(settings: Setti
 
 
 async def test_a_failing_callback_does_not_stop_the_watcher(
-        settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     calls = Calls(fail=2)
     _, task = await start(settings, calls)
     path = settings.faq.dir / "nop-tien.yaml"
@@ -283,21 +295,29 @@ async def test_a_failing_callback_does_not_stop_the_watcher(
     await cancelled(task)
 
 
-BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n" for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
-) + "filler: *i\n"
+BOMB = (
+    "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    + "".join(
+        f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n" for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    + "filler: *i\n"
+)
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("rac.yaml", b"\xff\xfe\x00binary\x00", "tệp không phải UTF-8"),
-    ("synonyms.yaml", BOMB.encode(), "tham chiếu YAML (&, *) lồng nhau quá nhiều"),
-    ("vong.yaml", b"a: &a [*a]\n", "tham chiếu YAML (&, *) lồng nhau quá nhiều"),
-    ("sau.yaml", b"a: " + b"[" * 20000 + b"]" * 20000, "exceeded maximum nesting depth"),
-    ("nul.yaml", b"a: b\x00c\n", "control characters are not allowed"),
-    ("thu-muc.yaml", None, "không đọc được tệp"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("rac.yaml", b"\xff\xfe\x00binary\x00", "tệp không phải UTF-8"),
+        ("synonyms.yaml", BOMB.encode(), "tham chiếu YAML (&, *) lồng nhau quá nhiều"),
+        ("vong.yaml", b"a: &a [*a]\n", "tham chiếu YAML (&, *) lồng nhau quá nhiều"),
+        ("sau.yaml", b"a: " + b"[" * 20000 + b"]" * 20000, "exceeded maximum nesting depth"),
+        ("nul.yaml", b"a: b\x00c\n", "control characters are not allowed"),
+        ("thu-muc.yaml", None, "không đọc được tệp"),
+    ],
+)
 def test_bad_files_become_rejected_not_exceptions(
-        settings: Settings, name: str, data: bytes | None, message: str) -> None:
+    settings: Settings, name: str, data: bytes | None, message: str
+) -> None:
     if data is None:
         (settings.faq.dir / name).mkdir()
     else:

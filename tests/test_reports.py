@@ -35,10 +35,17 @@ entries:
     legal_basis: [Luật Thi hành án dân sự 2025 (106/2025/QH15)]
     reviewed: 2026-11-01
 """
-DIVORCE = ["Ly hôn thì chia tài sản thế nào?", "ly hon thi chia tai san the nao",
-           "ly hôn thì chia tài sản như thế nào ạ", "ly hon thi chia tai sna the nao"]  # a typo too
-INSTALMENTS = ["trả góp tiền phạt hình sự được không", "tra gop tien phat hinh su duoc ko",
-               "trả góp tiền phạt hình sự có được không ạ"]
+DIVORCE = [
+    "Ly hôn thì chia tài sản thế nào?",
+    "ly hon thi chia tai san the nao",
+    "ly hôn thì chia tài sản như thế nào ạ",
+    "ly hon thi chia tai sna the nao",
+]  # a typo too
+INSTALMENTS = [
+    "trả góp tiền phạt hình sự được không",
+    "tra gop tien phat hinh su duoc ko",
+    "trả góp tiền phạt hình sự có được không ạ",
+]
 UNRELATED = ["thời tiết hôm nay thế nào", "Thừa kế đất đai chia thế nào?"]
 
 
@@ -100,8 +107,11 @@ async def test_variants_group_together_biggest_first_with_the_closest_entry(
 
 def test_only_the_limit_is_returned_and_the_telegram_summary_stays_short(knowledge: Knowledge) -> None:
     words = ["ruộng", "trâu", "thuyền", "điện", "sách", "chợ", "muối", "giếng"]
-    questions = [AskedQuestion(START, "none", 1.0, None, f"{word} " * 120 + str(number))
-                 for size, word in enumerate(words, start=1) for number in range(size)]
+    questions = [
+        AskedQuestion(START, "none", 1.0, None, f"{word} " * 120 + str(number))
+        for size, word in enumerate(words, start=1)
+        for number in range(size)
+    ]
     report = group_gaps(questions, knowledge, limit=5)
     assert [group.count for group in report.groups] == [8, 7, 6, 5, 4]
     assert report.group_count == 8
@@ -118,10 +128,20 @@ async def test_stats_shares_days_top_entries_and_votes(state_url: Path | str, kn
     assert (stats.total, stats.answered, stats.suggested, stats.unanswered) == (17, 8, 3, 6)
     assert round(stats.share(stats.answered), 1) == 47.1
     # 19:00 UTC on the 20th is already the 21st in Quảng Ngãi.
-    assert [(day.date.day, day.total) for day in stats.days] == [(20, 7), (21, 3), (22, 1), (23, 1), (25, 1),
-                                                                  (26, 1), (27, 3)]
+    assert [(day.date.day, day.total) for day in stats.days] == [
+        (20, 7),
+        (21, 3),
+        (22, 1),
+        (23, 1),
+        (25, 1),
+        (26, 1),
+        (27, 3),
+    ]
     assert [(use.entry_id, use.count) for use in stats.top_entries] == [
-        ("tra-gop", 6), ("muc-da-xoa", 1), ("noi-nop-tien", 1)]
+        ("tra-gop", 6),
+        ("muc-da-xoa", 1),
+        ("noi-nop-tien", 1),
+    ]
     assert stats.top_entries[0].question == "Có được trả góp tiền thi hành án không?"
     assert stats.top_entries[1].question is None  # no longer in the FAQ
     assert [(v.entry_id, v.helpful, v.not_helpful) for v in stats.votes] == [("tra-gop", 2, 1), ("noi-nop-tien", 0, 1)]
@@ -147,12 +167,15 @@ async def test_since_and_retention_keep_only_recent_rows(state_url: Path | str, 
 @pytest.fixture
 def config(tmp_path: Path, knowledge: Knowledge) -> Path:
     path = tmp_path / "config.yaml"
-    path.write_text(dedent(f"""\
+    path.write_text(
+        dedent(f"""\
         faq:
           dir: {tmp_path / "faq"}
         state:
           path: {tmp_path / "state.sqlite3"}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -160,8 +183,9 @@ def test_cli_gaps_and_stats(config: Path, tmp_path: Path, capsys: pytest.Capture
     asyncio.run(fill(tmp_path / "state.sqlite3"))  # the CLI runs its own event loop
     assert main(["--config", str(config), "faq", "gaps", "--limit", "2"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Câu hỏi bot chưa trả lời ngay (toàn bộ dữ liệu đang lưu): 9 câu trong 4 nhóm, "
-                          "trên tổng số 17 câu hỏi.")
+    assert out.startswith(
+        "Câu hỏi bot chưa trả lời ngay (toàn bộ dữ liệu đang lưu): 9 câu trong 4 nhóm, trên tổng số 17 câu hỏi."
+    )
     assert "\n1. 4 câu (4 không tìm thấy) · 20/11/2026–23/11/2026\n" in out
     assert "\n2. 3 câu (3 gợi ý) · 25/11/2026–27/11/2026\n" in out
     assert "   Mục gần nhất: tra-gop (điểm " in out

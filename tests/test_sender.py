@@ -36,8 +36,9 @@ async def test_sends_finishing_during_a_read_are_not_sent_again(state_url: Path 
         store = state.announcements
         for chat in range(3000):
             await store.subscribe(chat, ["chung"])
-        number = await store.create("chung", Content("Một lần thôi."), 1, "t", status=Status.SCHEDULED,
-                                    send_at=dt.datetime.now(dt.UTC))
+        number = await store.create(
+            "chung", Content("Một lần thôi."), 1, "t", status=Status.SCHEDULED, send_at=dt.datetime.now(dt.UTC)
+        )
         transport = Jittery()
         for parallel in (2, 13):  # few and many sends in flight
             sender = Broadcaster(store, transport, AnnouncementSettings(rate=1000, per_chat_seconds=0))
@@ -45,9 +46,10 @@ async def test_sends_finishing_during_a_read_are_not_sent_again(state_url: Path 
             await sender.tick()
             if parallel == 2:
                 assert await store.cancel(number) is False  # already done
-                number = await store.create("chung", Content("Lần hai."), 1, "t", status=Status.SCHEDULED,
-                                            send_at=dt.datetime.now(dt.UTC))
-        counts = (await store.get(number))
+                number = await store.create(
+                    "chung", Content("Lần hai."), 1, "t", status=Status.SCHEDULED, send_at=dt.datetime.now(dt.UTC)
+                )
+        counts = await store.get(number)
         assert counts is not None and counts.counts.sent == 3000
     assert set(transport.sent.values()) == {2}  # two announcements, exactly one copy each
 
@@ -57,8 +59,9 @@ async def test_retention_drops_recipients_but_keeps_the_counts(state_url: Path |
         store = state.announcements
         for chat in range(20):
             await store.subscribe(chat, ["chung"])
-        number = await store.create("chung", Content("Cũ."), 1, "t", status=Status.SCHEDULED,
-                                    send_at=dt.datetime.now(dt.UTC))
+        number = await store.create(
+            "chung", Content("Cũ."), 1, "t", status=Status.SCHEDULED, send_at=dt.datetime.now(dt.UTC)
+        )
         await Broadcaster(store, Jittery(), AnnouncementSettings(rate=1000, per_chat_seconds=0)).tick()
         await store.record_refusal("someone", "compose")
         assert await store.forget_before(dt.datetime.now(dt.UTC) - dt.timedelta(days=1)) == 0  # too recent

@@ -50,17 +50,23 @@ class RecordingOutlet:
 def make_settings(tmp_path: Path) -> Settings:
     shutil.copytree(ROOT / "faq", tmp_path / "faq")
     config = tmp_path / "config.yaml"
-    config.write_text(f"faq:\n  dir: faq\n  watch: false\nstate:\n  path: state.sqlite3\n"
-                      f"cases:\n  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n  database: cases.sqlite3\n"
-                      f"  demo_count: 10\n", encoding="utf-8")
+    config.write_text(
+        f"faq:\n  dir: faq\n  watch: false\nstate:\n  path: state.sqlite3\n"
+        f"cases:\n  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n  database: cases.sqlite3\n"
+        f"  demo_count: 10\n",
+        encoding="utf-8",
+    )
     return load_settings(config, environ={})
 
 
 def add_phrasing(folder: Path) -> None:
     """One more alternative for noi-nop-tien (Nộp tiền thi hành án ở đâu?)."""
     path = folder / "nop-tien.yaml"
-    text, count = re.subn(r"(- id: noi-nop-tien\n(?:.*\n)*?    alternatives:\n)", rf"\1      - {NEW_PHRASING}\n",
-                          path.read_text(encoding="utf-8"))
+    text, count = re.subn(
+        r"(- id: noi-nop-tien\n(?:.*\n)*?    alternatives:\n)",
+        rf"\1      - {NEW_PHRASING}\n",
+        path.read_text(encoding="utf-8"),
+    )
     assert count == 1
     path.write_text(text, encoding="utf-8")
 

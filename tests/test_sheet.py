@@ -54,8 +54,9 @@ def row_of(sheet: openpyxl.worksheet.worksheet.Worksheet, entry_id: str) -> int:
     return next(row for row in range(2, sheet.max_row + 1) if sheet.cell(row, COLUMN["id"]).value == entry_id)
 
 
-def test_xlsx_round_trip_is_byte_identical(tmp_path: Path, faq_dir: Path, config: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_xlsx_round_trip_is_byte_identical(
+    tmp_path: Path, faq_dir: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(faq_dir)
     book = export_xlsx(config, capsys, tmp_path / "faq.xlsx")
     sheet = book.active
@@ -66,7 +67,8 @@ def test_xlsx_round_trip_is_byte_identical(tmp_path: Path, faq_dir: Path, config
     faq, _, _ = load_faq(faq_dir)
     assert sheet.max_row == 1 + len(faq.entries)
     assert [sheet.cell(row, COLUMN["id"]).value for row in range(2, sheet.max_row + 1)] == [
-        entry_id for category in faq.categories for entry_id in category.entry_ids]
+        entry_id for category in faq.categories for entry_id in category.entry_ids
+    ]
 
     code, _, err = bot(config, capsys, "import", str(tmp_path / "faq.xlsx"))
     assert code == 0
@@ -74,8 +76,9 @@ def test_xlsx_round_trip_is_byte_identical(tmp_path: Path, faq_dir: Path, config
     assert snapshot(faq_dir) == before
 
 
-def test_csv_round_trip_is_byte_identical_and_reexport_too(tmp_path: Path, faq_dir: Path, config: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_round_trip_is_byte_identical_and_reexport_too(
+    tmp_path: Path, faq_dir: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(faq_dir)
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     assert bot(config, capsys, "export", "--csv", str(first))[0] == 0
@@ -87,8 +90,9 @@ def test_csv_round_trip_is_byte_identical_and_reexport_too(tmp_path: Path, faq_d
     assert second.read_bytes() == first.read_bytes()
 
 
-def test_a_changed_cell_is_reported_with_its_field_and_written(tmp_path: Path, faq_dir: Path, config: Path,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_changed_cell_is_reported_with_its_field_and_written(
+    tmp_path: Path, faq_dir: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(faq_dir)
     path = tmp_path / "faq.xlsx"
     book = export_xlsx(config, capsys, path)
@@ -109,12 +113,14 @@ def test_a_changed_cell_is_reported_with_its_field_and_written(tmp_path: Path, f
     assert faq.entries["tra-gop"].answer == "Có thể thỏa thuận trả dần.\n\nHãy gọi {hotline}."
     changed = Path(where["tra-gop"].file).name
     assert "    answer: |-\n      Có thể thỏa thuận trả dần.\n\n      Hãy gọi {hotline}.\n" in (
-        faq_dir / changed).read_text(encoding="utf-8")
+        faq_dir / changed
+    ).read_text(encoding="utf-8")
     assert {name for name, data in snapshot(faq_dir).items() if before[name] != data} == {changed}
 
 
-def test_added_removed_and_moved_rows(tmp_path: Path, faq_dir: Path, config: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_added_removed_and_moved_rows(
+    tmp_path: Path, faq_dir: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "faq.xlsx"
     book = export_xlsx(config, capsys, path)
     sheet = book.active
@@ -132,12 +138,14 @@ def test_added_removed_and_moved_rows(tmp_path: Path, faq_dir: Path, config: Pat
             sheet.cell(row, COLUMN["category"]).value = "xac-minh-tai-san"
     new = sheet.max_row + 1
     values = {
-        "category": "ho-tro", "category_title": sheet.cell(row_of(sheet, "thua-hanh-vien"), 2).value,
+        "category": "ho-tro",
+        "category_title": sheet.cell(row_of(sheet, "thua-hanh-vien"), 2).value,
         "category_title_en": sheet.cell(row_of(sheet, "thua-hanh-vien"), 3).value,
-        "id": "phien-dich", "question": "Tôi có được mang người phiên dịch khi làm việc với cơ quan không?",
+        "id": "phien-dich",
+        "question": "Tôi có được mang người phiên dịch khi làm việc với cơ quan không?",
         "alternatives": "Tôi không rành tiếng Việt thì ai dịch giúp?\nCó thông dịch viên tiếng dân tộc không\n"
-                        "người Hrê có được dịch sang tiếng mẹ đẻ không ạ\n"
-                        "Người điếc có người phiên dịch ký hiệu không?",
+        "người Hrê có được dịch sang tiếng mẹ đẻ không ạ\n"
+        "Người điếc có người phiên dịch ký hiệu không?",
         "answer": "Có. Hãy báo trước cho Chấp hành viên hoặc gọi {hotline}.",
         "legal_basis": "Luật Thi hành án dân sự 2025 (106/2025/QH15)",
         "related": "thua-hanh-vien",
@@ -159,18 +167,24 @@ def test_added_removed_and_moved_rows(tmp_path: Path, faq_dir: Path, config: Pat
     assert removed not in faq.entries
     assert faq.entries["phien-dich"].reviewed == dt.date(2026, 11, 1)
     assert faq.entries["xac-minh-dieu-kien"].category == "xac-minh-tai-san"
-    assert (faq_dir / "ho-tro.yaml").read_text(encoding="utf-8").endswith(
-        "    related: [thua-hanh-vien]\n    reviewed: 2026-11-01\n")
+    assert (
+        (faq_dir / "ho-tro.yaml")
+        .read_text(encoding="utf-8")
+        .endswith("    related: [thua-hanh-vien]\n    reviewed: 2026-11-01\n")
+    )
 
 
-def test_errors_name_row_and_column_and_nothing_is_written(tmp_path: Path, faq_dir: Path, config: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_errors_name_row_and_column_and_nothing_is_written(
+    tmp_path: Path, faq_dir: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(faq_dir)
     path = tmp_path / "faq.xlsx"
     book = export_xlsx(config, capsys, path)
     sheet = book.active
-    empty, unknown, twice, first, tested = (row_of(sheet, entry_id) for entry_id in (
-        "tra-gop", "chi-phi-cuong-che", "tam-hoan-xuat-canh", "noi-nop-tien", "tu-nguyen-la-gi"))
+    empty, unknown, twice, first, tested = (
+        row_of(sheet, entry_id)
+        for entry_id in ("tra-gop", "chi-phi-cuong-che", "tam-hoan-xuat-canh", "noi-nop-tien", "tu-nguyen-la-gi")
+    )
     sheet.cell(empty, COLUMN["question"]).value = "   "
     sheet.cell(unknown, COLUMN["related"]).value = "noi-nop-tien\nkhong-co-muc-nay"
     sheet.cell(twice, COLUMN["id"]).value = "noi-nop-tien"
@@ -184,8 +198,10 @@ def test_errors_name_row_and_column_and_nothing_is_written(tmp_path: Path, faq_d
     assert "Không ghi gì" in err
     assert snapshot(faq_dir) == before
     assert f"faq.xlsx: hàng {empty}, cột 'Câu hỏi (question)': lỗi: thiếu hoặc để trống trường 'question'" in out
-    assert f"faq.xlsx: hàng {unknown}, cột '{LABELS['related']}': lỗi: 'chi-phi-cuong-che': related nhắc đến " \
-           "'khong-co-muc-nay'" in out
+    assert (
+        f"faq.xlsx: hàng {unknown}, cột '{LABELS['related']}': lỗi: 'chi-phi-cuong-che': related nhắc đến "
+        "'khong-co-muc-nay'" in out
+    )
     first, twice = sorted((first, twice))
     assert f"faq.xlsx: hàng {twice}, cột 'Mã câu hỏi (id)': lỗi: id 'noi-nop-tien' đã dùng ở hàng {first};" in out
     assert f"faq.xlsx: hàng {tested}, cột '{LABELS['tests']}': lỗi: 'tu-nguyen-la-gi': câu thử" in out
@@ -194,15 +210,18 @@ def test_errors_name_row_and_column_and_nothing_is_written(tmp_path: Path, faq_d
     assert str(tmp_path / "faq.xlsx") not in out and "/tmp/faq-import-" not in out
 
 
-def test_formula_looking_text_is_text_and_survives(tmp_path: Path, faq_dir: Path, config: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_formula_looking_text_is_text_and_survives(
+    tmp_path: Path, faq_dir: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "faq.xlsx"
     book = export_xlsx(config, capsys, path)
     sheet = book.active
     row = row_of(sheet, "tra-gop")
     question = "=1+2 tôi trả góp được không?"
-    alternatives = f"+84 có trả góp không\n@thads trả dần\n- trả từng phần\n-5% lãi trả chậm\n" \
-                   f"{sheet.cell(row, COLUMN['alternatives']).value}"
+    alternatives = (
+        f"+84 có trả góp không\n@thads trả dần\n- trả từng phần\n-5% lãi trả chậm\n"
+        f"{sheet.cell(row, COLUMN['alternatives']).value}"
+    )
     for column, value in ((COLUMN["question"], question), (COLUMN["alternatives"], alternatives)):
         cell = sheet.cell(row, column)
         cell.value, cell.data_type = value, "s"
@@ -226,8 +245,9 @@ def test_formula_looking_text_is_text_and_survives(tmp_path: Path, faq_dir: Path
     assert (code, "Không có thay đổi" in err, snapshot(faq_dir) == before) == (0, True, True)
 
 
-def test_excel_mangled_csv_imports_unchanged(tmp_path: Path, faq_dir: Path, config: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_excel_mangled_csv_imports_unchanged(
+    tmp_path: Path, faq_dir: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(faq_dir)
     path = tmp_path / "faq.csv"
     assert bot(config, capsys, "export", "--csv", str(path))[0] == 0
@@ -250,8 +270,9 @@ def test_excel_mangled_csv_imports_unchanged(tmp_path: Path, faq_dir: Path, conf
     assert snapshot(faq_dir) == before
 
 
-def test_excel_mangled_xlsx_imports_unchanged(tmp_path: Path, faq_dir: Path, config: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_excel_mangled_xlsx_imports_unchanged(
+    tmp_path: Path, faq_dir: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(faq_dir)
     path = tmp_path / "faq.xlsx"
     book = export_xlsx(config, capsys, path)
@@ -273,8 +294,9 @@ def test_excel_mangled_xlsx_imports_unchanged(tmp_path: Path, faq_dir: Path, con
     assert {name for name, data in snapshot(faq_dir).items() if before[name] != data} == {"tu-nguyen.yaml"}
 
 
-def test_unusable_files_are_refused_clearly(tmp_path: Path, faq_dir: Path, config: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_unusable_files_are_refused_clearly(
+    tmp_path: Path, faq_dir: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(faq_dir)
     binary = bytes(range(256)) * 4
     cases = {
@@ -297,14 +319,16 @@ def test_unusable_files_are_refused_clearly(tmp_path: Path, faq_dir: Path, confi
     assert snapshot(faq_dir) == before
 
 
-def test_export_refuses_a_broken_folder_or_a_wrong_extension(tmp_path: Path, faq_dir: Path, config: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_refuses_a_broken_folder_or_a_wrong_extension(
+    tmp_path: Path, faq_dir: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = bot(config, capsys, "export", "--xlsx", str(tmp_path / "faq.csv"))
     assert code == 1 and "phải có đuôi .xlsx" in err
     broken = tmp_path / "broken"
     broken.mkdir()
-    (broken / "a.yaml").write_text("category: {id: a, title: A}\nentries:\n  - id: x\n    question: [\n",
-                                   encoding="utf-8")
+    (broken / "a.yaml").write_text(
+        "category: {id: a, title: A}\nentries:\n  - id: x\n    question: [\n", encoding="utf-8"
+    )
     code, out, err = bot(config, capsys, "export", "--csv", str(tmp_path / "b.csv"), "--dir", str(broken))
     assert code == 1 and "lỗi cú pháp YAML" in out and "Không xuất" in err
     assert not (tmp_path / "b.csv").exists()

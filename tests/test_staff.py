@@ -17,8 +17,9 @@ NEW_PHRASE = "chuyện con mèo vàng của chấp hành viên"
 
 
 def staff_config(faq: Path, watch: bool = True) -> str:
-    return (f"faq:\n  dir: {faq}\n  watch: {str(watch).lower()}\n"
-            f"staff:\n  editors: [{EDITOR}]\n  chat_id: {STAFF_CHAT}\n")
+    return (
+        f"faq:\n  dir: {faq}\n  watch: {str(watch).lower()}\nstaff:\n  editors: [{EDITOR}]\n  chat_id: {STAFF_CHAT}\n"
+    )
 
 
 async def test_broken_save_keeps_serving_reports_to_staff_and_fix_takes_effect(
@@ -43,10 +44,12 @@ async def test_broken_save_keeps_serving_reports_to_staff_and_fix_takes_effect(
     stream = [asyncio.create_task(citizen(user)) for user in range(7200, 7204)]
     try:
         original = (faq / "tu-nguyen.yaml").read_text(encoding="utf-8")
-        (faq / "tu-nguyen.yaml").write_text(original.replace("  - id: tra-gop", "  - id: tra-gop\n   bad: [", 1),
-                                            encoding="utf-8")
-        await telegram.wait_until(lambda: any("Không nạp được" in m.text for m in telegram.sent_to(STAFF_CHAT)),
-                                  timeout=20)
+        (faq / "tu-nguyen.yaml").write_text(
+            original.replace("  - id: tra-gop", "  - id: tra-gop\n   bad: [", 1), encoding="utf-8"
+        )
+        await telegram.wait_until(
+            lambda: any("Không nạp được" in m.text for m in telegram.sent_to(STAFF_CHAT)), timeout=20
+        )
         report = telegram.sent_to(STAFF_CHAT)[-1].text
         assert "Bot vẫn dùng phiên bản trước" in report and "tu-nguyen.yaml:" in report and ": lỗi:" in report
         fixed = original.replace("    alternatives:\n", f"    alternatives:\n      - {NEW_PHRASE}\n", 1)
@@ -74,8 +77,12 @@ async def test_faq_reload_and_gaps_for_staff_only(telegram: FakeTelegram, tmp_pa
         unchanged = await ask(telegram, EDITOR, "/faq_reload")
         assert unchanged.text.startswith("Không có thay đổi: bot đang dùng phiên bản")
         path = faq / "tu-nguyen.yaml"
-        path.write_text(path.read_text(encoding="utf-8").replace(
-            "    alternatives:\n", f"    alternatives:\n      - {NEW_PHRASE}\n", 1), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(
+                "    alternatives:\n", f"    alternatives:\n      - {NEW_PHRASE}\n", 1
+            ),
+            encoding="utf-8",
+        )
         reloaded = await ask(telegram, EDITOR, "/faq_reload")
         assert reloaded.text.startswith(f"Đã nạp lại bộ câu hỏi: {len(load_faq(faq)[0].entries)} mục")
         assert (await ask(telegram, CITIZEN, NEW_PHRASE)).text.startswith("<b>Tự nguyện thi hành án là gì")

@@ -28,8 +28,11 @@ def columns(target: Path | str) -> dict[str, list[str]]:
         tables = [row[0] for row in rows(target, "SELECT name FROM sqlite_master WHERE type = 'table'")]
         return {table: [str(row[1]) for row in rows(target, f"PRAGMA table_info({table})")] for table in tables}
     found: dict[str, list[str]] = {}
-    for table, column in rows(target, "SELECT table_name, column_name FROM information_schema.columns "
-                                      "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"):
+    for table, column in rows(
+        target,
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position",
+    ):
         found.setdefault(str(table), []).append(str(column))
     return found
 
@@ -117,8 +120,9 @@ async def test_telegram_ids_beyond_32_bits_and_odd_text_are_kept(state_url: Path
         await state.announcements.subscribe(group, ["chung"])
         await state.subscribe_case(group, "QN-2026-000001", "2026-11-01")
         await state.record_question("a\x00b " + "ư" * 2000, "none", 12.345678901, None)
-        number = await state.announcements.create("chung", Content("x"), 9_000_000_000, "t",
-                                                  status=Status.SCHEDULED, send_at=None)
+        number = await state.announcements.create(
+            "chung", Content("x"), 9_000_000_000, "t", status=Status.SCHEDULED, send_at=None
+        )
         assert await state.announcements.update(number, [Status.SCHEDULED], Status.SCHEDULED, approval_asked=True)
         assert await state.announcements.topics_of(group) == {"chung"}
         assert await state.case_subscriptions() == [(group, "QN-2026-000001", "2026-11-01")]
@@ -136,15 +140,16 @@ async def test_a_transaction_commits_together_or_not_at_all(state_url: Path | st
             pass
         with pytest.raises(RuntimeError):
             async with db.transaction():
-                await db.execute("INSERT INTO refusals (refused_at, user_key, action) VALUES (?, ?, ?)",
-                                 ("t", "k", "inside"))
+                await db.execute(
+                    "INSERT INTO refusals (refused_at, user_key, action) VALUES (?, ?, ?)", ("t", "k", "inside")
+                )
                 await asyncio.sleep(0)
                 raise RuntimeError("stop")
-        outside = asyncio.create_task(db.execute(
-            "INSERT INTO refusals (refused_at, user_key, action) VALUES (?, ?, ?)", ("t", "k", "outside")))
+        outside = asyncio.create_task(
+            db.execute("INSERT INTO refusals (refused_at, user_key, action) VALUES (?, ?, ?)", ("t", "k", "outside"))
+        )
         async with db.transaction():  # another coroutine's statement waits; it never joins this one
-            await db.execute("INSERT INTO refusals (refused_at, user_key, action) VALUES (?, ?, ?)",
-                             ("t", "k", "kept"))
+            await db.execute("INSERT INTO refusals (refused_at, user_key, action) VALUES (?, ?, ?)", ("t", "k", "kept"))
             await asyncio.sleep(0.05)
             assert not outside.done()
         await outside
@@ -200,8 +205,9 @@ def test_the_commands_say_clearly_when_postgresql_is_missing_its_key_or_its_serv
     assert "không kết nối được cơ sở dữ liệu PostgreSQL" in err and "Traceback" not in err
 
 
-def test_the_commands_work_on_postgresql(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_commands_work_on_postgresql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     skip_without_server()
     monkeypatch.setenv("STATE_HMAC_KEY", TEST_KEY)
     notice = tmp_path / "notice.txt"
@@ -209,8 +215,22 @@ def test_the_commands_work_on_postgresql(tmp_path: Path, monkeypatch: pytest.Mon
     config = write(tmp_path, "  retention_days: 30\n")
     with fresh_schema() as schema_url:
         monkeypatch.setenv("STATE_DATABASE_URL", schema_url)
-        assert main(["--config", str(config), "announce", "--topic", "chung", "--text-file", str(notice),
-                     "--at", "01/01/2099 08:00"]) == 0
+        assert (
+            main(
+                [
+                    "--config",
+                    str(config),
+                    "announce",
+                    "--topic",
+                    "chung",
+                    "--text-file",
+                    str(notice),
+                    "--at",
+                    "01/01/2099 08:00",
+                ]
+            )
+            == 0
+        )
         assert main(["--config", str(config), "announce", "cancel", "1"]) == 0
         assert "Đã hủy thông báo #1" in capsys.readouterr().out
         assert rows(schema_url, "SELECT status FROM announcements") == [("cancelled",)]

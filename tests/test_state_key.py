@@ -64,9 +64,15 @@ async def test_a_key_from_the_environment_is_used_and_no_file_is_written(
 def test_a_short_key_in_the_environment_is_a_clear_error(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 's.sqlite3'}\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "bot", "--config", str(config), "faq", "gaps"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
-                            env={**os.environ, KEY_ENV: "short"})
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(config), "faq", "gaps"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+        env={**os.environ, KEY_ENV: "short"},
+    )
     assert result.returncode == 2
     assert "STATE_HMAC_KEY: khóa bí mật phải có ít nhất 32 ký tự" in result.stderr
     assert "Traceback" not in result.stderr

@@ -36,8 +36,16 @@ async def command(config: Path, *args: str, timeout: float = 30) -> tuple[int, s
     """Run `python -m bot --config CONFIG ARGS`; a process still running after `timeout` is killed
     and reported as exit code -1 (the hang this file is about)."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--config", str(config), *args, cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "--config",
+        str(config),
+        *args,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         out, err = await asyncio.wait_for(process.communicate(), timeout)
     except TimeoutError:
@@ -51,10 +59,21 @@ async def command(config: Path, *args: str, timeout: float = 30) -> tuple[int, s
 async def test_terminal_commands_succeed_while_the_bot_serves_start(tmp_path: Path) -> None:
     telegram = await FakeTelegram().start()
     config = write_config(tmp_path)
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url,
-           "BOT_CONFIG": str(config)}
-    bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=ROOT, env=env,
-                                               stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": telegram.base_url,
+        "BOT_CONFIG": str(config),
+    }
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     notice = tmp_path / "notice.txt"
     notice.write_text("Lịch tiếp công dân tháng 12.", encoding="utf-8")
     try:
@@ -64,8 +83,9 @@ async def test_terminal_commands_succeed_while_the_bot_serves_start(tmp_path: Pa
             await telegram.wait_for(citizen, 1, timeout=60)
         await asyncio.sleep(0.5)
         results = {
-            "queue": await command(config, "announce", "--topic", "chung", "--text-file", str(notice),
-                                   "--at", "01/01/2099 08:00"),
+            "queue": await command(
+                config, "announce", "--topic", "chung", "--text-file", str(notice), "--at", "01/01/2099 08:00"
+            ),
             "status": await command(config, "announce", "status"),
             "cancel": await command(config, "announce", "cancel", "1"),
             "gaps": await command(config, "faq", "gaps"),

@@ -24,13 +24,17 @@ def imported_test_modules(source: str) -> list[str]:
 
 
 def test_no_test_module_imports_another() -> None:
-    offenders = {path.name: imported_test_modules(path.read_text(encoding="utf-8"))
-                 for path in sorted(TESTS.glob("*.py"))}
+    offenders = {
+        path.name: imported_test_modules(path.read_text(encoding="utf-8")) for path in sorted(TESTS.glob("*.py"))
+    }
     assert {name: modules for name, modules in offenders.items() if modules} == {}
 
 
 def test_the_import_check_can_fail() -> None:
     assert imported_test_modules("from tests.test_telegram import ask\nimport tests.test_cases\n") == [
-        "tests.test_cases", "tests.test_telegram", "tests.test_telegram.ask"]
+        "tests.test_cases",
+        "tests.test_telegram",
+        "tests.test_telegram.ask",
+    ]
     assert imported_test_modules("from tests import test_announce\n") == ["tests.test_announce"]
     assert imported_test_modules("from tests.helpers import ask\nfrom tests.fake_telegram import Sent\n") == []

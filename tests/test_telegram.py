@@ -23,17 +23,33 @@ async def test_start_shows_welcome_menu_and_registers_commands(telegram: FakeTel
     reply = await ask(telegram, 1, "/start")
     assert reply.text.startswith("Xin chào! Tôi là trợ lý hỏi đáp về <b>thi hành án dân sự</b>")
     assert "không phải tư vấn pháp lý" in reply.text
-    assert labels(reply) == ["❓ Đặt câu hỏi", "📚 Câu hỏi theo chủ đề", "🔎 Tra cứu hồ sơ", "📢 Thông báo",
-                             "☎️ Liên hệ", "🌐 English"]
+    assert labels(reply) == [
+        "❓ Đặt câu hỏi",
+        "📚 Câu hỏi theo chủ đề",
+        "🔎 Tra cứu hồ sơ",
+        "📢 Thông báo",
+        "☎️ Liên hệ",
+        "🌐 English",
+    ]
     commands = [params for name, params in telegram.calls if name == "setMyCommands"]
-    assert {c["command"] for c in commands[0]["commands"]} == {"start", "help", "chude", "lienhe", "tracuu", "thongbao",
-                                                         "dangky", "huydangky", "lang"}
+    assert {c["command"] for c in commands[0]["commands"]} == {
+        "start",
+        "help",
+        "chude",
+        "lienhe",
+        "tracuu",
+        "thongbao",
+        "dangky",
+        "huydangky",
+        "lang",
+    }
     help_reply = await ask(telegram, 1, "/help")
     assert "<b>Cách dùng</b>" in help_reply.text
 
 
-@pytest.mark.parametrize("question", ["Có được trả góp tiền thi hành án không?",
-                                      "co duoc tra gop tien thi hanh an khong"])
+@pytest.mark.parametrize(
+    "question", ["Có được trả góp tiền thi hành án không?", "co duoc tra gop tien thi hanh an khong"]
+)
 async def test_question_gets_answer_legal_basis_and_buttons(
     telegram: FakeTelegram, bot: BotApplication, question: str
 ) -> None:
@@ -163,9 +179,7 @@ async def test_blocked_user_does_not_stop_the_bot(telegram: FakeTelegram, bot: B
     assert (await ask(telegram, 13, "xin chào")).text.startswith("Xin chào!")
 
 
-async def test_dropped_connections_then_every_question_is_answered(
-    telegram: FakeTelegram, bot: BotApplication
-) -> None:
+async def test_dropped_connections_then_every_question_is_answered(telegram: FakeTelegram, bot: BotApplication) -> None:
     await ask(telegram, 15, "xin chào")
     telegram.drop_until = time.monotonic() + 2.0
     for number in range(5):
@@ -178,9 +192,10 @@ async def test_dropped_connections_then_every_question_is_answered(
 async def test_webhook_checks_the_secret(telegram: FakeTelegram, tmp_path: Path, unused_tcp_port: int) -> None:
     secret = "s3cret-token-for-the-webhook"
     settings = make_settings(
-        tmp_path, telegram.base_url,
+        tmp_path,
+        telegram.base_url,
         extra=f"  mode: webhook\n  webhook:\n    listen: 127.0.0.1\n    port: {unused_tcp_port}\n"
-              f"    url: https://bot.example.test/telegram\n",
+        f"    url: https://bot.example.test/telegram\n",
         env={"TELEGRAM_WEBHOOK_SECRET": secret},
     )
     application = await started(settings)
@@ -188,9 +203,16 @@ async def test_webhook_checks_the_secret(telegram: FakeTelegram, tmp_path: Path,
     try:
         assert telegram.webhook["url"] == "https://bot.example.test/telegram"
         assert telegram.webhook["secret_token"] == secret
-        update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 20, "type": "private"},
-                                              "from": {"id": 20, "is_bot": False, "first_name": "A"},
-                                              "text": "xin chào"}}
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 20, "type": "private"},
+                "from": {"id": 20, "is_bot": False, "first_name": "A"},
+                "text": "xin chào",
+            },
+        }
         url = f"http://127.0.0.1:{unused_tcp_port}/telegram"
         async with aiohttp.ClientSession() as session:
             async with session.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as bad:

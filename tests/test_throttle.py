@@ -30,7 +30,8 @@ async def shipped_limits(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterato
 
 @pytest.mark.usefixtures("shipped_limits")
 async def test_a_flooding_citizen_does_not_hold_up_others_and_is_told_once(
-        telegram: FakeTelegram, tmp_path: Path) -> None:
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
     for number in range(300):  # one citizen, 300 messages at once
         await telegram.send_text(70, f"{FLOOD} {number}")
     other = await ask(telegram, 71, "có được trả góp không")
@@ -63,14 +64,18 @@ def test_the_bucket_refills_and_a_new_flood_is_told_again() -> None:
 
 async def test_replies_keep_their_reserve_while_a_broadcast_runs(telegram: FakeTelegram, tmp_path: Path) -> None:
     telegram.rate_limit = 30  # Telegram's overall limit: beyond it, 429
-    settings = make_settings(tmp_path, telegram.base_url, extra="  overall_rate: 28\n  reply_reserve: 8\n"
-                             "announcements:\n  rate: 100\n  progress_seconds: 60\n")
+    settings = make_settings(
+        tmp_path,
+        telegram.base_url,
+        extra="  overall_rate: 28\n  reply_reserve: 8\nannouncements:\n  rate: 100\n  progress_seconds: 60\n",
+    )
     subscribers = range(5000, 5150)
     await prepare(tmp_path, tmp_path / "config.yaml", subscribers, "Thông báo lịch tiếp công dân")
     application = await started(settings)
     assert application.updater is not None
     await application.updater.start_polling(poll_interval=0, timeout=1)
     try:
+
         def broadcast_sent() -> list[float]:
             return sorted(m.sent_at for chat in subscribers for m in telegram.sent_to(chat))
 

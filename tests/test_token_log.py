@@ -44,8 +44,10 @@ class Blackhole:
             down_reader, down_writer = await asyncio.open_connection(sock=client)
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
             self.writers += [down_writer, up_writer]
-            self.tasks += [loop.create_task(self._pipe(down_reader, up_writer)),
-                           loop.create_task(self._pipe(up_reader, down_writer))]
+            self.tasks += [
+                loop.create_task(self._pipe(down_reader, up_writer)),
+                loop.create_task(self._pipe(up_reader, down_writer)),
+            ]
 
     @staticmethod
     async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -78,12 +80,19 @@ async def test_no_token_in_the_log_when_the_bot_api_hangs_drops_and_times_out(tm
     telegram = await FakeTelegram().start()
     door = Blackhole(telegram.port)
     config = tmp_path / "config.yaml"
-    config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n"
-                      f"telegram:\n  retry_seconds: 2\n", encoding="utf-8")
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "BOT_CONFIG": str(config),
-           "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{door.port}/bot"}
+    config.write_text(
+        f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\ntelegram:\n  retry_seconds: 2\n",
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "BOT_CONFIG": str(config),
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{door.port}/bot",
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
     try:
         await telegram.send_text(41, "/start")
         await telegram.wait_for(41, 1, timeout=60)
@@ -143,12 +152,22 @@ async def test_no_token_in_the_output_when_telegram_rejects_it(tmp_path: Path) -
     telegram.faults.append(Fault("getMe", 401, 10))
     config = tmp_path / "config.yaml"
     config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n", encoding="utf-8")
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "BOT_CONFIG": str(config),
-           "TELEGRAM_API_BASE_URL": telegram.base_url}
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "BOT_CONFIG": str(config),
+        "TELEGRAM_API_BASE_URL": telegram.base_url,
+    }
     try:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     finally:
         await telegram.stop()

@@ -37,17 +37,26 @@ async def status_of(port: int, headers: dict[str, str], body: bytes, chunks: lis
 
 
 async def test_webhook_refuses_strangers_and_huge_bodies_before_reading_them(
-        tmp_path: Path, unused_tcp_port: int) -> None:
+    tmp_path: Path, unused_tcp_port: int
+) -> None:
     telegram = await FakeTelegram().start()
     config = tmp_path / "config.yaml"
     config.write_text(
         f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n"
         f"telegram:\n  mode: webhook\n  webhook:\n    listen: 127.0.0.1\n    port: {unused_tcp_port}\n"
-        f"    url: https://bot.example.test/telegram\n", encoding="utf-8")
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url,
-           "BOT_CONFIG": str(config), "TELEGRAM_WEBHOOK_SECRET": SECRET}
+        f"    url: https://bot.example.test/telegram\n",
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": telegram.base_url,
+        "BOT_CONFIG": str(config),
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
     port, start = unused_tcp_port, bytes(65536)
     try:
         await telegram.wait_until(lambda: bool(telegram.webhook.get("url")), timeout=60)
@@ -63,10 +72,19 @@ async def test_webhook_refuses_strangers_and_huge_bodies_before_reading_them(
         chunked = {**right, "Transfer-Encoding": "chunked"}
         assert " 413 " in await status_of(port, chunked, b"", chunks=[start] * 20)
         # Telegram itself gets through, and the citizen is answered.
-        update = json.dumps({"update_id": 1, "message": {
-            "message_id": 1, "date": 0, "chat": {"id": 20, "type": "private"},
-            "from": {"id": 20, "is_bot": False, "first_name": "A"}, "text": "/start",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}).encode()
+        update = json.dumps(
+            {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": 20, "type": "private"},
+                    "from": {"id": 20, "is_bot": False, "first_name": "A"},
+                    "text": "/start",
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                },
+            }
+        ).encode()
         assert " 200 " in await status_of(port, {**right, "Content-Length": str(len(update))}, update)
         assert (await telegram.wait_for(20, 1, timeout=30))[0].text.startswith("Xin chào!")
         assert " 400 " in await status_of(port, {**right, "Content-Length": "9"}, b"not json!")

@@ -41,8 +41,9 @@ class Board:
         """What a recipient gets (the preview shows exactly this)."""
         content = item.content if isinstance(item, Announcement) else item
         topic = item.topic if isinstance(item, Announcement) else topic or ""
-        filled = Content(fill_placeholders(content.text, self.agency.placeholders()), content.media_kind,
-                         content.media_id)  # {hotline}, {address}... as in FAQ answers
+        filled = Content(
+            fill_placeholders(content.text, self.agency.placeholders()), content.media_kind, content.media_id
+        )  # {hotline}, {address}... as in FAQ answers
         text = render(filled, self.topic_title(topic), self.agency.name, BOARD_VI.stop_hint)
         media = Media(content.media_kind, content.media_id) if content.media_kind and content.media_id else None
         return Reply(text, media=media)
@@ -65,8 +66,10 @@ class Board:
     def menu(self, english: bool) -> list[Reply]:
         """The main menu's "Announcements" button."""
         texts = self._texts(english)
-        buttons = ((Button(texts.subscribe_button, BoardAction.CHOICES),),
-                   (Button(texts.archive_button, BoardAction.archive(1)),))
+        buttons = (
+            (Button(texts.subscribe_button, BoardAction.CHOICES),),
+            (Button(texts.archive_button, BoardAction.archive(1)),),
+        )
         return [Reply(texts.menu.format(agency=html.escape(self.agency.name)), buttons, edit=True)]
 
     async def choices(self, chat_id: int, english: bool, edit: bool = False, notice: str | None = None) -> list[Reply]:
@@ -77,8 +80,9 @@ class Board:
         for topic in self.settings.topics:
             title = self.topic_title(topic.id, english)
             on = topic.id in chosen
-            rows.append((Button((texts.on if on else texts.off).format(topic=title),
-                                BoardAction.switch(topic.id, not on)),))
+            rows.append(
+                (Button((texts.on if on else texts.off).format(topic=title), BoardAction.switch(topic.id, not on)),)
+            )
         rows.append((Button(texts.all_topics, BoardAction.ALL), Button(texts.done, BoardAction.DONE)))
         consent = texts.consent.format(agency=html.escape(self.agency.name))
         return [Reply(texts.choose.format(consent=consent), tuple(rows), edit=edit, notice=notice)]
@@ -132,8 +136,11 @@ class Board:
                 text = text[:_ARCHIVE_CHARS].rstrip() + "…"
             shown = html.escape(text) + ("\n" + texts.attachment if item.content.media_kind else "")
             when = self.local(item.started_at or item.created_at)
-            parts.append(texts.archive_item.format(date=when, topic=html.escape(self.topic_title(item.topic, english)),
-                                                   text=shown))
+            parts.append(
+                texts.archive_item.format(
+                    date=when, topic=html.escape(self.topic_title(item.topic, english)), text=shown
+                )
+            )
         paging = []
         if page > 1:
             paging.append(Button(texts.newer, BoardAction.archive(page - 1)))

@@ -30,14 +30,16 @@ STATUS_VI = {
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The `announce` command's arguments."""
     parser = commands.add_parser(
-        "announce", help="thông báo: xếp hàng gửi (--topic, --text-file), xem (status), hủy (cancel N)",
+        "announce",
+        help="thông báo: xếp hàng gửi (--topic, --text-file), xem (status), hủy (cancel N)",
         description="Xếp một thông báo vào hàng gửi; bot đang chạy sẽ gửi nó. "
-                    "`announce status`: danh sách; `announce cancel N`: hủy thông báo số N.")
+        "`announce status`: danh sách; `announce cancel N`: hủy thông báo số N.",
+    )
     parser.add_argument("action", nargs="?", choices=["status", "cancel"], help="status | cancel")
     parser.add_argument("number", nargs="?", type=int, help="số thông báo (với cancel)")
     parser.add_argument("--topic", help="mã chủ đề trong config.yaml (announcements.topics)")
     parser.add_argument("--text-file", type=Path, help="tệp văn bản UTF-8 chứa nội dung thông báo")
-    parser.add_argument("--at", help="giờ gửi (giờ Việt Nam), ví dụ \"01/12/2026 08:00\"; mặc định: ngay")
+    parser.add_argument("--at", help='giờ gửi (giờ Việt Nam), ví dụ "01/12/2026 08:00"; mặc định: ngay')
     parser.add_argument("--author", default="Máy tính", help="tên người soạn, ghi vào báo cáo")
 
 
@@ -104,12 +106,15 @@ async def _status(settings: Settings, state: StateStore) -> int:
     if not items:
         print("Chưa có thông báo nào.")
         return 0
-    print(f"{'#':>5}  {'trạng thái':<12} {'chủ đề':<20} {'giờ gửi':<16} {'đã gửi':>13} {'chặn':>6} {'lỗi':>5} "
-          f"{'hủy':>6}")
+    print(
+        f"{'#':>5}  {'trạng thái':<12} {'chủ đề':<20} {'giờ gửi':<16} {'đã gửi':>13} {'chặn':>6} {'lỗi':>5} {'hủy':>6}"
+    )
     for item in items:
         c = item.counts
         when = board.local(item.started_at or item.send_at or item.created_at)
         title = board.topic_title(item.topic)[:20]
-        print(f"{item.id:>5}  {STATUS_VI[item.status]:<12} {title:<20} {when:<16} {f'{c.sent}/{c.total}':>13} "
-              f"{c.blocked:>6} {c.failed:>5} {c.cancelled:>6}")
+        print(
+            f"{item.id:>5}  {STATUS_VI[item.status]:<12} {title:<20} {when:<16} {f'{c.sent}/{c.total}':>13} "
+            f"{c.blocked:>6} {c.failed:>5} {c.cancelled:>6}"
+        )
     return 0

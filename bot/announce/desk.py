@@ -29,9 +29,16 @@ _AUTHOR_ONLY = {"t", "s", "h", "x"}  # verbs on a draft: only its author (who is
 class Desk:
     """Turns officials' events into replies; everyone else is politely refused (and recorded)."""
 
-    def __init__(self, store: AnnouncementStore, board: Board, settings: AnnouncementSettings, *,
-                 user_key: Callable[[int], str], wake: Callable[[], None],
-                 stop: Callable[[int], Awaitable[bool]]) -> None:
+    def __init__(
+        self,
+        store: AnnouncementStore,
+        board: Board,
+        settings: AnnouncementSettings,
+        *,
+        user_key: Callable[[int], str],
+        wake: Callable[[], None],
+        stop: Callable[[int], Awaitable[bool]],
+    ) -> None:
         self.store = store
         self.board = board
         self.settings = settings
@@ -86,8 +93,10 @@ class Desk:
         name = self.officials[user_id].name or str(user_id)
         announcement_id = await self.store.create(first, content, user_id, name, status=Status.DRAFT)
         del self._waiting[user_id]
-        rows = tuple((Button(self.board.topic_title(t.id), DeskAction.build("t", announcement_id, t.id)),)
-                     for t in self.settings.topics)
+        rows = tuple(
+            (Button(self.board.topic_title(t.id), DeskAction.build("t", announcement_id, t.id)),)
+            for t in self.settings.topics
+        )
         return [Reply(DESK.pick_topic, (*rows, (Button(DESK.discard, DeskAction.build("x", announcement_id)),)))]
 
     async def action(self, user_id: int, data: str, where: tuple[int, int] | None) -> list[Reply]:
@@ -130,13 +139,20 @@ class Desk:
         if not await self.store.update(item.id, _EDITABLE, Status.DRAFT, topic=topic):
             return [Reply("", notice=DESK.expired)]
         audience = await self.store.audience(topic)
-        buttons = ((Button(DESK.send_now, DeskAction.build("s", item.id)),
-                    Button(DESK.schedule, DeskAction.build("h", item.id))),
-                   (Button(DESK.discard, DeskAction.build("x", item.id)),))
+        buttons = (
+            (
+                Button(DESK.send_now, DeskAction.build("s", item.id)),
+                Button(DESK.schedule, DeskAction.build("h", item.id)),
+            ),
+            (Button(DESK.discard, DeskAction.build("x", item.id)),),
+        )
         title = html.escape(self.board.topic_title(topic))
         control = Reply(DESK.preview.format(id=item.id, topic=title, audience=audience), buttons)
-        return [Reply("", edit=True, notice=self.board.topic_title(topic)), self.board.message(item.content, topic),
-                control]
+        return [
+            Reply("", edit=True, notice=self.board.topic_title(topic)),
+            self.board.message(item.content, topic),
+            control,
+        ]
 
     async def _schedule(self, user_id: int, announcement_id: int, text: str) -> list[Reply]:
         when = parse_when(text, self.board.zone)
@@ -150,8 +166,9 @@ class Desk:
             return [Reply(DESK.expired)]
         return await self._send(user_id, item, when, None)
 
-    async def _send(self, user_id: int, item: Announcement, when: dt.datetime | None,
-                    where: tuple[int, int] | None) -> list[Reply]:
+    async def _send(
+        self, user_id: int, item: Announcement, when: dt.datetime | None, where: tuple[int, int] | None
+    ) -> list[Reply]:
         approval = self.settings.require_approval
         target, send_at = queued(approval, when)
         if not await self.store.update(item.id, _EDITABLE, target, send_at=send_at):
@@ -175,8 +192,13 @@ class Desk:
             return [Reply("", notice=DESK.own)]
         approver = html.escape(self.officials[user_id].name or str(user_id))
         if approve:
-            done = await self.store.update(item.id, [Status.AWAITING_APPROVAL], Status.SCHEDULED, approved_by=user_id,
-                                           send_at=item.send_at or dt.datetime.now(dt.UTC))
+            done = await self.store.update(
+                item.id,
+                [Status.AWAITING_APPROVAL],
+                Status.SCHEDULED,
+                approved_by=user_id,
+                send_at=item.send_at or dt.datetime.now(dt.UTC),
+            )
             self._wake()
         else:
             done = await self._drop(item.id, Status.AWAITING_APPROVAL)
@@ -190,11 +212,16 @@ class Desk:
     async def approval_request(self, item: Announcement) -> list[Reply]:
         """What each approver gets: the message as recipients will see it, then the decision buttons."""
         when = self.board.local(item.send_at) if item.send_at else DESK.when_now
-        text = DESK.approval.format(id=item.id, author=html.escape(item.author_name),
-                                    topic=html.escape(self.board.topic_title(item.topic)), when=when,
-                                    audience=await self.store.audience(item.topic))
-        buttons = ((Button(DESK.approve, DeskAction.build("y", item.id)),
-                    Button(DESK.reject, DeskAction.build("n", item.id))),)
+        text = DESK.approval.format(
+            id=item.id,
+            author=html.escape(item.author_name),
+            topic=html.escape(self.board.topic_title(item.topic)),
+            when=when,
+            audience=await self.store.audience(item.topic),
+        )
+        buttons = (
+            (Button(DESK.approve, DeskAction.build("y", item.id)), Button(DESK.reject, DeskAction.build("n", item.id))),
+        )
         return [self.board.message(item), Reply(text, buttons)]
 
     def progress(self, item: Announcement) -> Reply:
@@ -202,15 +229,37 @@ class Desk:
         c = item.counts
         topic = html.escape(self.board.topic_title(item.topic))
         if item.status == Status.SENDING:
-            text = DESK.progress.format(id=item.id, topic=topic, sent=c.sent, total=c.total, blocked=c.blocked,
-                                        failed=c.failed, pending=c.pending)
+            text = DESK.progress.format(
+                id=item.id,
+                topic=topic,
+                sent=c.sent,
+                total=c.total,
+                blocked=c.blocked,
+                failed=c.failed,
+                pending=c.pending,
+            )
             return Reply(text, ((Button(DESK.stop, DeskAction.build("c", item.id)),),), edit=True)
         if item.status == Status.CANCELLED:
-            text = DESK.stopped.format(id=item.id, topic=topic, sent=c.sent, total=c.total, cancelled=c.cancelled,
-                                       blocked=c.blocked, failed=c.failed)
+            text = DESK.stopped.format(
+                id=item.id,
+                topic=topic,
+                sent=c.sent,
+                total=c.total,
+                cancelled=c.cancelled,
+                blocked=c.blocked,
+                failed=c.failed,
+            )
             return Reply(text, edit=True)
         started = self.board.local(item.started_at) if item.started_at else "?"
         finished = self.board.local(item.finished_at) if item.finished_at else "?"
-        text = DESK.finished.format(id=item.id, topic=topic, sent=c.sent, total=c.total, blocked=c.blocked,
-                                    failed=c.failed, started=started, finished=finished)
+        text = DESK.finished.format(
+            id=item.id,
+            topic=topic,
+            sent=c.sent,
+            total=c.total,
+            blocked=c.blocked,
+            failed=c.failed,
+            started=started,
+            finished=finished,
+        )
         return Reply(text, edit=True)

@@ -94,8 +94,11 @@ def render(content: Content, topic_title: str, agency_name: str, stop_hint: str)
     """The message recipients see (Telegram HTML): the same text for the preview and the broadcast."""
     body = html.escape(content.text.strip())
     footer = f"<i>{html.escape(agency_name)} · {stop_hint}</i>"
-    return f"📢 <b>{html.escape(topic_title)}</b>\n\n{body}\n\n{footer}" if body else \
-        f"📢 <b>{html.escape(topic_title)}</b>\n\n{footer}"
+    return (
+        f"📢 <b>{html.escape(topic_title)}</b>\n\n{body}\n\n{footer}"
+        if body
+        else f"📢 <b>{html.escape(topic_title)}</b>\n\n{footer}"
+    )
 
 
 def queued(require_approval: bool, when: dt.datetime | None) -> tuple[Status, dt.datetime | None]:
@@ -111,8 +114,15 @@ def in_the_past(when: dt.datetime) -> bool:
     return when < dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
 
 
-_FORMATS = ("%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%H:%M %d/%m/%Y",
-            "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+_FORMATS = (
+    "%d/%m/%Y %H:%M",
+    "%d-%m-%Y %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%H:%M %d/%m/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+)
 
 
 def parse_when(text: str, zone: dt.tzinfo) -> dt.datetime | None:

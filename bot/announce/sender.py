@@ -82,8 +82,9 @@ class Pacer:
             await asyncio.sleep(at - now)
 
 
-def _done(in_flight: dict[int, asyncio.Task[None]], slots: asyncio.Semaphore, chat_id: int,
-          _: asyncio.Task[None]) -> None:
+def _done(
+    in_flight: dict[int, asyncio.Task[None]], slots: asyncio.Semaphore, chat_id: int, _: asyncio.Task[None]
+) -> None:
     in_flight.pop(chat_id, None)
     slots.release()
 
@@ -91,9 +92,16 @@ def _done(in_flight: dict[int, asyncio.Task[None]], slots: asyncio.Semaphore, ch
 class Broadcaster:
     """Runs in the bot process: starts due announcements and sends them, one at a time."""
 
-    def __init__(self, store: AnnouncementStore, transport: Transport, settings: AnnouncementSettings, *,
-                 on_progress: Notify | None = None, on_approval: Ask | None = None,
-                 poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        store: AnnouncementStore,
+        transport: Transport,
+        settings: AnnouncementSettings,
+        *,
+        on_progress: Notify | None = None,
+        on_approval: Ask | None = None,
+        poll_seconds: float = 1.0,
+    ) -> None:
         self.store = store
         self.transport = transport
         self.settings = settings
@@ -162,8 +170,9 @@ class Broadcaster:
                     log.warning("announcement %d: asking approvers failed", item.id, exc_info=True)
                     reached = False
                 if reached:
-                    await self.store.update(item.id, [Status.AWAITING_APPROVAL], Status.AWAITING_APPROVAL,
-                                            approval_asked=1)
+                    await self.store.update(
+                        item.id, [Status.AWAITING_APPROVAL], Status.AWAITING_APPROVAL, approval_asked=1
+                    )
                 else:
                     log.warning("announcement %d: no approver could be asked; trying again later", item.id)
                     self._asked[item.id] = time.monotonic()
@@ -189,8 +198,11 @@ class Broadcaster:
                 await self._report(item.id)
             # Snapshot before the read: a send finishing during it leaves in_flight but was read as pending.
             busy = set(in_flight)
-            batch = [row for row in await self.store.pending(item.id, time.time(), self.parallel * 4)
-                     if row[0] not in busy and row[0] not in in_flight]
+            batch = [
+                row
+                for row in await self.store.pending(item.id, time.time(), self.parallel * 4)
+                if row[0] not in busy and row[0] not in in_flight
+            ]
             if not batch:
                 if in_flight:
                     await asyncio.wait(in_flight.values(), timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
@@ -209,8 +221,9 @@ class Broadcaster:
                 too_soon = self._last_sent.get(chat_id, -math.inf) + self.settings.per_chat_seconds - time.monotonic()
                 if too_soon > 0:
                     slots.release()
-                    await self.store.record(item.id, chat_id, Delivery.PENDING, attempts=attempts,
-                                            next_at=time.time() + too_soon)
+                    await self.store.record(
+                        item.id, chat_id, Delivery.PENDING, attempts=attempts, next_at=time.time() + too_soon
+                    )
                     continue
                 self._last_sent[chat_id] = time.monotonic()
                 task = asyncio.create_task(self._deliver(item, chat_id, attempts))
@@ -237,14 +250,14 @@ class Broadcaster:
             await store.record(item.id, chat_id, Delivery.FAILED, attempts=attempts + 1)
         elif result.outcome == Outcome.RETRY_AFTER:
             self._pacer.pause(result.retry_after)
-            await store.record(item.id, chat_id, Delivery.PENDING, attempts=attempts,
-                               next_at=time.time() + result.retry_after)
+            await store.record(
+                item.id, chat_id, Delivery.PENDING, attempts=attempts, next_at=time.time() + result.retry_after
+            )
         elif attempts + 1 >= self.settings.max_attempts:
             await store.record(item.id, chat_id, Delivery.FAILED, attempts=attempts + 1)
         else:
-            backoff = min(2.0 ** attempts, 60.0) * random.uniform(1.0, 1.5)  # jitter: retries do not arrive in step
-            await store.record(item.id, chat_id, Delivery.PENDING, attempts=attempts + 1,
-                               next_at=time.time() + backoff)
+            backoff = min(2.0**attempts, 60.0) * random.uniform(1.0, 1.5)  # jitter: retries do not arrive in step
+            await store.record(item.id, chat_id, Delivery.PENDING, attempts=attempts + 1, next_at=time.time() + backoff)
 
     async def _report(self, announcement_id: int) -> None:
         if self.on_progress is None:

@@ -41,8 +41,11 @@ class CodeFormat:
         """Unify width, case, dashes and spacing: "ｑｎ – 2026 - 1234" -> "QN-2026-1234"."""
         text = unicodedata.normalize("NFKC", typed).translate(_DASHES).upper()
         if not text.isascii():  # any script's decimal digits (٠١٢...) as 0-9; zero-width characters dropped
-            text = "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char
-                           for char in text if unicodedata.category(char) != "Cf")
+            text = "".join(
+                str(unicodedata.decimal(char)) if char.isdecimal() else char
+                for char in text
+                if unicodedata.category(char) != "Cf"
+            )
         text = re.sub(r"\s*-\s*", "-", text.strip())
         return re.sub(r"\s+", "", text)
 

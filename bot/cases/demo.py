@@ -8,13 +8,65 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Võ", "Phan", "Trương", "Bùi", "Đặng", "Đỗ", "Ngô",
-          "Hồ", "Dương", "Đinh", "Lương", "Y"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Huỳnh",
+    "Hoàng",
+    "Võ",
+    "Phan",
+    "Trương",
+    "Bùi",
+    "Đặng",
+    "Đỗ",
+    "Ngô",
+    "Hồ",
+    "Dương",
+    "Đinh",
+    "Lương",
+    "Y",
+]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Xuân", "Kim", "Công", "Thành"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Hương", "Khánh", "Lan", "Long",
-         "Mai", "Nam", "Nga", "Phúc", "Quý", "Sơn", "Tâm", "Thảo", "Thủy", "Trang", "Tuấn", "Vy", "Yến", "Blông"]
-OFFICES = [(f"KV{n}", f"Phòng Thi hành án dân sự khu vực {n} [tên chính thức: cơ quan cập nhật]",
-            "[Địa chỉ: cơ quan cập nhật]", "[Số điện thoại: cơ quan cập nhật]") for n in range(1, 7)]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hòa",
+    "Hùng",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Quý",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thủy",
+    "Trang",
+    "Tuấn",
+    "Vy",
+    "Yến",
+    "Blông",
+]
+OFFICES = [
+    (
+        f"KV{n}",
+        f"Phòng Thi hành án dân sự khu vực {n} [tên chính thức: cơ quan cập nhật]",
+        "[Địa chỉ: cơ quan cập nhật]",
+        "[Số điện thoại: cơ quan cập nhật]",
+    )
+    for n in range(1, 7)
+]
 # Statuses in the order a case can move through them, with the event that leads there.
 TIMELINE = [
     ("da-ra-quyet-dinh", "Ra quyết định thi hành án"),
@@ -24,8 +76,11 @@ TIMELINE = [
     ("dau-gia", "Ký hợp đồng bán đấu giá tài sản đã kê biên"),
     ("da-thi-hanh-xong", "Xác nhận đã thi hành xong"),
 ]
-DETOURS = [("chua-co-dieu-kien", "Quyết định về việc chưa có điều kiện thi hành án"),
-           ("hoan", "Quyết định hoãn thi hành án"), ("tam-dinh-chi", "Quyết định tạm đình chỉ thi hành án")]
+DETOURS = [
+    ("chua-co-dieu-kien", "Quyết định về việc chưa có điều kiện thi hành án"),
+    ("hoan", "Quyết định hoãn thi hành án"),
+    ("tam-dinh-chi", "Quyết định tạm đình chỉ thi hành án"),
+]
 
 
 @dataclass(frozen=True)
@@ -66,11 +121,24 @@ def demo_rows(
         creditor_year, debtor_year = str(rng.randint(1950, 2004)), str(rng.randint(1950, 2004))
         if samples is not None and len(samples) < 5:
             samples.append(Sample(code, creditor_year, debtor_year))
-        yield number + 2, {
-            "code": code, "status": status, "office_id": office[0], "office_name": office[1],
-            "office_address": office[2], "office_phone": office[3], "executor": _name(rng),
-            "decided_on": decided.isoformat(), "updated_on": events[-1][0].isoformat(),
-            "amount_due": str(due), "amount_paid": str(paid), "creditor_name": _name(rng),
-            "debtor_name": _name(rng), "creditor_factor": creditor_year, "debtor_factor": debtor_year,
-            "events": " | ".join(f"{d.isoformat()}: {text}" for d, _, text in events),
-        }
+        yield (
+            number + 2,
+            {
+                "code": code,
+                "status": status,
+                "office_id": office[0],
+                "office_name": office[1],
+                "office_address": office[2],
+                "office_phone": office[3],
+                "executor": _name(rng),
+                "decided_on": decided.isoformat(),
+                "updated_on": events[-1][0].isoformat(),
+                "amount_due": str(due),
+                "amount_paid": str(paid),
+                "creditor_name": _name(rng),
+                "debtor_name": _name(rng),
+                "creditor_factor": creditor_year,
+                "debtor_factor": debtor_year,
+                "events": " | ".join(f"{d.isoformat()}: {text}" for d, _, text in events),
+            },
+        )

@@ -33,9 +33,9 @@ def load_glossary(path: Path) -> tuple[dict[str, Status], list[Problem]]:
         if not isinstance(item, LineDict) or not all(isinstance(item.get(k), str) for k in ("id", *_FIELDS)):
             problems.append(Problem(str(path), line, "mỗi trạng thái cần id, title, meaning, next_steps"))
             continue
-        english = tuple(str(item.get(f"{k}_en") or "") for k in _FIELDS)
-        status = Status(item["id"], item["title"], item["meaning"], item["next_steps"],
-                        english if all(english) else None)  # type: ignore[arg-type]
+        title_en, meaning_en, steps_en = (str(item.get(f"{k}_en") or "") for k in _FIELDS)
+        english = (title_en, meaning_en, steps_en) if title_en and meaning_en and steps_en else None
+        status = Status(item["id"], item["title"], item["meaning"], item["next_steps"], english)
         if status.id in statuses:
             problems.append(Problem(str(path), line, f"trạng thái '{status.id}' bị lặp lại"))
             continue

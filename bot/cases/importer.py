@@ -23,9 +23,22 @@ from bot.cases.store import SCHEMA, digest, normalise_factor, parse_events
 from bot.faq.bulk import paused_gc
 
 COLUMNS = (
-    "code", "status", "office_id", "office_name", "office_address", "office_phone", "executor",
-    "decided_on", "updated_on", "amount_due", "amount_paid", "creditor_name", "debtor_name",
-    "creditor_factor", "debtor_factor", "events",
+    "code",
+    "status",
+    "office_id",
+    "office_name",
+    "office_address",
+    "office_phone",
+    "executor",
+    "decided_on",
+    "updated_on",
+    "amount_due",
+    "amount_paid",
+    "creditor_name",
+    "debtor_name",
+    "creditor_factor",
+    "debtor_factor",
+    "events",
 )
 _REQUIRED = tuple(c for c in COLUMNS if c != "events")
 _EMPTY = ("",) * len(_REQUIRED)
@@ -118,8 +131,7 @@ class _Checker:
         if not all(factors.values()):
             problems.append("thông tin xác minh (creditor_factor, debtor_factor) phải có chữ số")
         elif min(map(len, factors.values())) < self.min_digits:
-            problems.append(f"thông tin xác minh phải có ít nhất {self.min_digits} chữ số "
-                            "(cases.factor_min_digits)")
+            problems.append(f"thông tin xác minh phải có ít nhất {self.min_digits} chữ số (cases.factor_min_digits)")
         office = (row["office_name"].strip(), row["office_address"].strip(), row["office_phone"].strip())
         known = self.offices.setdefault(row["office_id"].strip(), office)
         if known != office:
@@ -130,8 +142,17 @@ class _Checker:
             return None
         self.seen.add(code)
         case: tuple[object, ...] = (
-            code, row["status"].strip(), row["office_id"].strip(), row["executor"].strip(), decided, updated,
-            due, paid, row["creditor_name"].strip(), row["debtor_name"].strip(), events,
+            code,
+            row["status"].strip(),
+            row["office_id"].strip(),
+            row["executor"].strip(),
+            decided,
+            updated,
+            due,
+            paid,
+            row["creditor_name"].strip(),
+            row["debtor_name"].strip(),
+            events,
         )
         salts = self.salt()
         verifiers: list[tuple[object, ...]] = [
@@ -141,8 +162,15 @@ class _Checker:
         return case, verifiers
 
 
-def import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: CodeFormat,
-                statuses: set[str], min_digits: int = 1, *, demo: bool = False) -> ImportReport:
+def import_rows(
+    rows: Iterable[tuple[int, dict[str, str]]],
+    out: Path,
+    codes: CodeFormat,
+    statuses: set[str],
+    min_digits: int = 1,
+    *,
+    demo: bool = False,
+) -> ImportReport:
     """Validate and write rows (line number, CSV row) as a new snapshot at `out`; each second
     factor must have at least `min_digits` digits (`cases.factor_min_digits`). A `demo` snapshot
     (synthetic cases) is marked so, and served only where `cases.demo` allows it."""
@@ -150,8 +178,15 @@ def import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: Co
         return _import_rows(rows, out, codes, statuses, min_digits, demo=demo)
 
 
-def _import_rows(rows: Iterable[tuple[int, dict[str, str]]], out: Path, codes: CodeFormat,
-                 statuses: set[str], min_digits: int, *, demo: bool = False) -> ImportReport:
+def _import_rows(
+    rows: Iterable[tuple[int, dict[str, str]]],
+    out: Path,
+    codes: CodeFormat,
+    statuses: set[str],
+    min_digits: int,
+    *,
+    demo: bool = False,
+) -> ImportReport:
     temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(out)
@@ -188,15 +223,27 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _build(rows: Iterable[tuple[int, dict[str, str]]], temporary: Path, codes: CodeFormat,
-           statuses: set[str], min_digits: int, *, demo: bool = False) -> ImportReport:
+def _build(
+    rows: Iterable[tuple[int, dict[str, str]]],
+    temporary: Path,
+    codes: CodeFormat,
+    statuses: set[str],
+    min_digits: int,
+    *,
+    demo: bool = False,
+) -> ImportReport:
     report = ImportReport()
     checker = _Checker(codes, statuses, report, min_digits)
     temporary.unlink(missing_ok=True)
     db = sqlite3.connect(temporary)
     try:
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
-                       "temp_store = MEMORY", "cache_size = -262144"):  # a new file nobody reads yet
+        for pragma in (
+            "journal_mode = OFF",
+            "synchronous = OFF",
+            "locking_mode = EXCLUSIVE",
+            "temp_store = MEMORY",
+            "cache_size = -262144",
+        ):  # a new file nobody reads yet
             db.execute(f"PRAGMA {pragma}")
         db.executescript(SCHEMA)
         batch: list[_Checked] = []

@@ -33,10 +33,16 @@ def open_case_store(settings: Settings) -> CaseStore:
             log.warning("no case database at %s: creating a demo snapshot with synthetic cases", path)
             build_demo(settings, path, settings.cases.demo_count)
         else:
-            log.error("no case database at %s: case lookup is disabled until the agency's export is "
-                      "placed there (python -m bot cases import EXPORT.csv)", path)
+            log.error(
+                "no case database at %s: case lookup is disabled until the agency's export is "
+                "placed there (python -m bot cases import EXPORT.csv)",
+                path,
+            )
     store = CaseStore(path, settings.cases.recent_events, allow_demo=bool(settings.cases.demo))
     if path.exists() and not store.available():
-        log.error("the case database at %s is a demo snapshot (synthetic cases) or unreadable: case lookup is "
-                  "disabled until the agency's export replaces it (python -m bot cases import EXPORT.csv)", path)
+        log.error(
+            "the case database at %s is a demo snapshot (synthetic cases) or unreadable: case lookup is "
+            "disabled until the agency's export replaces it (python -m bot cases import EXPORT.csv)",
+            path,
+        )
     return store

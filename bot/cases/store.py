@@ -202,8 +202,19 @@ class CaseStore:
             return None
         events = sorted(parse_events(row[12]), key=lambda e: e.happened_on, reverse=True)[: self.recent_events]
         return CaseRecord(
-            row[0], row[1], row[2], row[3], row[4], row[5], dt.date.fromisoformat(row[6]),
-            dt.date.fromisoformat(row[7]), int(row[8]), int(row[9]), row[10], row[11], tuple(events),
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            dt.date.fromisoformat(row[6]),
+            dt.date.fromisoformat(row[7]),
+            int(row[8]),
+            int(row[9]),
+            row[10],
+            row[11],
+            tuple(events),
         )
 
     def verify(self, code: str, factor: str) -> str | None:
@@ -212,9 +223,11 @@ class CaseStore:
         if not typed:
             return None
         try:
-            rows = self._current().execute(
-                "SELECT party, salt, digest FROM verifiers WHERE case_code = ?", (code,)
-            ).fetchall()
+            rows = (
+                self._current()
+                .execute("SELECT party, salt, digest FROM verifiers WHERE case_code = ?", (code,))
+                .fetchall()
+            )
         except sqlite3.Error as exc:
             raise CaseStoreError(f"verification failed: {type(exc).__name__}") from exc
         for party, salt, stored in rows:

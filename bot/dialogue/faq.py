@@ -29,8 +29,14 @@ RELATED_SHOWN = 3  # related questions offered under an answer
 class FaqDialogue:
     """Questions, answers, feedback and topics on the current FAQ (`knowledge`, swapped on reload)."""
 
-    def __init__(self, knowledge: Knowledge, state: StateStore, agency: AgencySettings,
-                 preferences: Preferences, codes: CodeFormat) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        state: StateStore,
+        agency: AgencySettings,
+        preferences: Preferences,
+        codes: CodeFormat,
+    ) -> None:
         self.knowledge = knowledge
         self.state = state
         self.agency = agency
@@ -65,20 +71,27 @@ class FaqDialogue:
             return [await self.answer(user, result.entry_id, knowledge=knowledge)]
         if result.outcome == "suggest":
             english = await self.preferences.english(user)
-            rows = tuple((Button(label(_question(knowledge, entry_id, english)), FaqAction.show(entry_id)),)
-                         for entry_id in (c.entry_id for c in result.candidates))
+            rows = tuple(
+                (Button(label(_question(knowledge, entry_id, english)), FaqAction.show(entry_id)),)
+                for entry_id in (c.entry_id for c in result.candidates)
+            )
             return [Reply(texts.did_you_mean, (*rows, (Button(texts.none_of_these, FaqAction.NONE),)))]
         return [self.no_match(texts)]
 
     def no_match(self, texts: Texts, edit: bool = False) -> Reply:
         v = escaped(self.agency)
         text = texts.no_match.format(agency=v["agency_name"], hotline=v["hotline"], address=v["address"])
-        buttons = ((Button(texts.menu_browse, MenuAction.menu("browse")),
-                    Button(texts.menu_contact, MenuAction.menu("contact"))),)
+        buttons = (
+            (
+                Button(texts.menu_browse, MenuAction.menu("browse")),
+                Button(texts.menu_contact, MenuAction.menu("contact")),
+            ),
+        )
         return Reply(text, buttons, edit=edit)
 
-    async def answer(self, user: User, entry_id: str, edit: bool = False, feedback: bool = True,
-                     knowledge: Knowledge | None = None) -> Reply:
+    async def answer(
+        self, user: User, entry_id: str, edit: bool = False, feedback: bool = True, knowledge: Knowledge | None = None
+    ) -> Reply:
         """An entry's answer with related questions, feedback buttons and a way home; `knowledge`:
         the FAQ version the entry id came from (default: the current one)."""
         knowledge = knowledge or self.knowledge
@@ -87,20 +100,32 @@ class FaqDialogue:
         entry = knowledge.faq.entries[entry_id]
         related = [r for r in entry.related if r in knowledge.faq.entries][:RELATED_SHOWN]
         rows: list[tuple[Button, ...]] = [
-            (Button("↪ " + label(_question(knowledge, r, english)), FaqAction.show(r)),) for r in related]
+            (Button("↪ " + label(_question(knowledge, r, english)), FaqAction.show(r)),) for r in related
+        ]
         if feedback:
-            rows.append((Button(texts.helpful, FaqAction.vote(entry_id, True)),
-                         Button(texts.not_helpful, FaqAction.vote(entry_id, False))))
-        rows.append((Button(texts.menu_browse, FaqAction.topic(entry.category, 1)),
-                     Button(texts.main_menu, MenuAction.menu("home"))))
+            rows.append(
+                (
+                    Button(texts.helpful, FaqAction.vote(entry_id, True)),
+                    Button(texts.not_helpful, FaqAction.vote(entry_id, False)),
+                )
+            )
+        rows.append(
+            (
+                Button(texts.menu_browse, FaqAction.topic(entry.category, 1)),
+                Button(texts.main_menu, MenuAction.menu("home")),
+            )
+        )
         return Reply(answer_text(entry, texts, english, self.agency.placeholders()), tuple(rows), edit=edit)
 
     async def topics(self, user: User, edit: bool = False) -> list[Reply]:
         """The FAQ categories."""
         texts = await self.preferences.texts(user)
         english = await self.preferences.english(user)
-        rows = tuple((Button(label(c.title_en if english and c.title_en else c.title), FaqAction.topic(c.id, 1)),)
-                     for c in self.knowledge.faq.categories if c.entry_ids)
+        rows = tuple(
+            (Button(label(c.title_en if english and c.title_en else c.title), FaqAction.topic(c.id, 1)),)
+            for c in self.knowledge.faq.categories
+            if c.entry_ids
+        )
         return [Reply(texts.topics, (*rows, (Button(texts.main_menu, MenuAction.menu("home")),)), edit=edit)]
 
     async def press(self, user: User, action: FaqAction) -> list[Reply]:
@@ -128,8 +153,9 @@ class FaqDialogue:
         last = pages(len(category.entry_ids))
         page = min(max(page, 1), last)
         shown = category.entry_ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        rows: list[tuple[Button, ...]] = [(Button(label(_question(knowledge, e, english)), FaqAction.show(e)),)
-                                          for e in shown]
+        rows: list[tuple[Button, ...]] = [
+            (Button(label(_question(knowledge, e, english)), FaqAction.show(e)),) for e in shown
+        ]
         paging = []
         if page > 1:
             paging.append(Button(texts.previous, FaqAction.topic(category.id, page - 1)))

@@ -48,8 +48,13 @@ class Menu:
         """The agency's contact details (configured placeholders until the agency fills them)."""
         texts = await self.preferences.texts(user)
         v = escaped(self.agency)
-        text = texts.contact.format(agency=v["agency_name"], address=v["address"], hotline=v["hotline"],
-                                    office_hours=v["office_hours"], website=v["website"])
+        text = texts.contact.format(
+            agency=v["agency_name"],
+            address=v["address"],
+            hotline=v["hotline"],
+            office_hours=v["office_hours"],
+            website=v["website"],
+        )
         return [Reply(text, ((Button(texts.main_menu, MenuAction.menu("home")),),), edit=edit)]
 
     async def choose_language(self, user: User) -> list[Reply]:

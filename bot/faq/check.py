@@ -34,8 +34,13 @@ class CheckRules:
     def from_settings(cls, faq: FaqSettings | None = None) -> CheckRules:
         """The rules configured in config.yaml's `faq` section (None: its defaults)."""
         faq = faq or FaqSettings()
-        return cls(faq.max_answer_chars, faq.min_alternatives, faq.review_max_age_days,
-                   faq.near_duplicate_score, faq.ended_markers)
+        return cls(
+            faq.max_answer_chars,
+            faq.min_alternatives,
+            faq.review_max_age_days,
+            faq.near_duplicate_score,
+            faq.ended_markers,
+        )
 
 
 def _answer_problems(entry: Entry, rules: CheckRules) -> list[tuple[str, str]]:
@@ -62,14 +67,20 @@ def _near_duplicates(faq: Faq, rules: CheckRules) -> list[tuple[str, str, str]]:
         for position, alternative in enumerate(entry.alternatives):
             text = " ".join(normalizer.tokens(alternative))
             hits = process.extract(
-                text, questions, scorer=fuzz.token_sort_ratio, processor=None,
-                score_cutoff=rules.near_duplicate_score, limit=3,
+                text,
+                questions,
+                scorer=fuzz.token_sort_ratio,
+                processor=None,
+                score_cutoff=rules.near_duplicate_score,
+                limit=3,
             )
             for _, score, index in hits:
                 other = ids[index]
                 if other != entry.id:
-                    message = (f"'{entry.id}': câu hỏi phụ \"{alternative}\" gần trùng câu hỏi chính "
-                               f"của '{other}' (điểm {score:.0f}); hai mục sẽ tranh nhau")
+                    message = (
+                        f"'{entry.id}': câu hỏi phụ \"{alternative}\" gần trùng câu hỏi chính "
+                        f"của '{other}' (điểm {score:.0f}); hai mục sẽ tranh nhau"
+                    )
                     found.append((entry.id, f"alternatives.{position}", message))
     return found
 
@@ -103,8 +114,9 @@ def _test_problems(faq: Faq, where: dict[str, Source], matcher: Matcher) -> list
     return found
 
 
-def check_faq(folder: Path, rules: CheckRules, today: dt.date | None = None,
-              thresholds: Thresholds | None = None) -> list[Problem]:
+def check_faq(
+    folder: Path, rules: CheckRules, today: dt.date | None = None, thresholds: Thresholds | None = None
+) -> list[Problem]:
     """Validate a FAQ folder: syntax, fields, ids, links, lengths, overlaps, review dates, citations
     (against the folder's van-ban.yaml), figures without an article, and each entry's `tests:`
     questions against the matcher.
@@ -126,9 +138,16 @@ def check_faq(folder: Path, rules: CheckRules, today: dt.date | None = None,
     return check_loaded(faq, problems + listed, where, rules, today=today, matcher=matcher, instruments=instruments)
 
 
-def check_loaded(faq: Faq, problems: list[Problem], where: dict[str, Source], rules: CheckRules, *,
-                 today: dt.date | None = None, matcher: Matcher | None = None,
-                 instruments: Instruments | None = None) -> list[Problem]:
+def check_loaded(
+    faq: Faq,
+    problems: list[Problem],
+    where: dict[str, Source],
+    rules: CheckRules,
+    *,
+    today: dt.date | None = None,
+    matcher: Matcher | None = None,
+    instruments: Instruments | None = None,
+) -> list[Problem]:
     """check_faq on a FAQ already loaded (load_faq's result), with `matcher` built on it for the
     `tests:` questions (None: not run) and the folder's list of instruments (None: those rules are
     skipped; load_instruments reports why). Lets a caller check and serve one load."""
@@ -141,21 +160,32 @@ def check_loaded(faq: Faq, problems: list[Problem], where: dict[str, Source], ru
 
     for entry in faq.entries.values():
         if len(entry.alternatives) < rules.min_alternatives:
-            add(entry.id, f"'{entry.id}': cần ít nhất {rules.min_alternatives} câu hỏi phụ (alternatives), "
-                          f"hiện có {len(entry.alternatives)}", "alternatives")
+            add(
+                entry.id,
+                f"'{entry.id}': cần ít nhất {rules.min_alternatives} câu hỏi phụ (alternatives), "
+                f"hiện có {len(entry.alternatives)}",
+                "alternatives",
+            )
         for index, related in enumerate(entry.related):
             if related not in faq.entries:
-                add(entry.id, f"'{entry.id}': related nhắc đến '{related}' nhưng không có mục nào có id này",
-                    f"related.{index}")
+                add(
+                    entry.id,
+                    f"'{entry.id}': related nhắc đến '{related}' nhưng không có mục nào có id này",
+                    f"related.{index}",
+                )
         for key, message in _answer_problems(entry, rules):
             add(entry.id, message, key)
         cited = citation_findings(entry, instruments, rules.ended_markers, today) if instruments else []
         for finding in cited + figure_findings(entry):
             add(entry.id, finding.message, finding.key, warning=finding.warning)
         if entry.reviewed and (today - entry.reviewed).days > rules.review_max_age_days:
-            add(entry.id, f"'{entry.id}': rà soát lần cuối {entry.reviewed:%d/%m/%Y}, đã quá "
-                          f"{rules.review_max_age_days} ngày; hãy đối chiếu lại với luật hiện hành",
-                "reviewed", warning=True)
+            add(
+                entry.id,
+                f"'{entry.id}': rà soát lần cuối {entry.reviewed:%d/%m/%Y}, đã quá "
+                f"{rules.review_max_age_days} ngày; hãy đối chiếu lại với luật hiện hành",
+                "reviewed",
+                warning=True,
+            )
         if entry.reviewed and entry.reviewed > today:
             add(entry.id, f"'{entry.id}': ngày rà soát {entry.reviewed:%d/%m/%Y} nằm trong tương lai", "reviewed")
     for entry_id, key, message in _near_duplicates(faq, rules):

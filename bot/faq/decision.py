@@ -23,11 +23,31 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-FEATURES = ("rank", "question_rank", "explained", "covered", "close", "missing", "lexical", "log_explained",
-            "answer_rank")
+FEATURES = (
+    "rank",
+    "question_rank",
+    "explained",
+    "covered",
+    "close",
+    "missing",
+    "lexical",
+    "log_explained",
+    "answer_rank",
+)
 NONE = ("bias", "long", "unknown")
-CONFIDENCE = ("bias", "chance", "lead", "explained", "covered", "close", "missing", "lexical", "log_explained",
-              "unknown", "long")
+CONFIDENCE = (
+    "bias",
+    "chance",
+    "lead",
+    "explained",
+    "covered",
+    "close",
+    "missing",
+    "lexical",
+    "log_explained",
+    "unknown",
+    "long",
+)
 WEIGHTS_FILE = Path(__file__).with_name("decision.yaml")
 
 

@@ -21,8 +21,10 @@ _PATTERNS = (
     re.compile(r"\blương\s+(?:cơ\s+sở|tối\s+thiểu)\b|\bbase\s+salary\b|\bminimum\s+(?:monthly\s+)?wage\b"),
     # durations
     re.compile(rf"{_NUMBER}\s+(?:ngày|tháng|năm|tuần)\b(?!\s*\d)"),
-    re.compile(r"(?<![\d/.,:])\b(?:\d{1,3}|one|two|three|five|ten|fifteen|thirty)\s+(?:working\s+)?"
-               r"(?:days?|weeks?|months?|years?)\b"),
+    re.compile(
+        r"(?<![\d/.,:])\b(?:\d{1,3}|one|two|three|five|ten|fifteen|thirty)\s+(?:working\s+)?"
+        r"(?:days?|weeks?|months?|years?)\b"
+    ),
 )
 # A number right after these words is a name or a date, not a count.
 _NOT_A_COUNT = re.compile(r"(?:điều|khoản|điểm|số|luật|định|ngày|tháng|thứ|article|no\.)\s*$")

@@ -175,8 +175,9 @@ class FaqIndex:
         docs = [doc for entry in entries for doc in self.entry_docs[entry]]
         if not docs:
             return dict.fromkeys(entries, 0.0)
-        ratios = process.cdist([query], [self.doc_texts[doc] for doc in docs], scorer=fuzz.token_set_ratio,
-                               processor=None)[0].tolist()
+        ratios = process.cdist(
+            [query], [self.doc_texts[doc] for doc in docs], scorer=fuzz.token_set_ratio, processor=None
+        )[0].tolist()
         best = dict.fromkeys(entries, 0.0)
         position = 0
         for entry in entries:
@@ -200,10 +201,12 @@ class FaqIndex:
         if fixed is None:
             size = len(token)
             # Typos rarely hit the first letter; keeping it also stops "telling" becoming "selling".
-            pool = [t for length in (size - 1, size, size + 1) for t in self._by_length.get(length, ())
-                    if t[0] == token[0]]
-            best = process.extractOne(token, pool, scorer=OSA.distance, processor=None,
-                                      score_cutoff=1 if size < 7 else 2)
+            pool = [
+                t for length in (size - 1, size, size + 1) for t in self._by_length.get(length, ()) if t[0] == token[0]
+            ]
+            best = process.extractOne(
+                token, pool, scorer=OSA.distance, processor=None, score_cutoff=1 if size < 7 else 2
+            )
             fixed = best[0] if best else token
         if len(self._corrections) < _CACHE_LIMIT:
             self._corrections[token] = fixed

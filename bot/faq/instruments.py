@@ -28,8 +28,10 @@ from bot.faq.yamlfile import LineDict, LineList, Problem, read_yaml
 _STATUSES = {"con hieu luc": False, "het hieu luc": True}
 _KEYS = {"name", "cited_as", "status", "since", "replaced_by", "verified_articles", "note"}
 # "Điều 4", "Điều 2 đến Điều 5", "Điều 2-5", "Điều 4, 5 và 7a" (after canonical()).
-_ARTICLE = re.compile(r"\bdieu\s+(\d+[a-z]?)(?:\s*(?:-|den)\s*(?:dieu\s+)?(\d+))?"
-                      r"((?:\s*(?:,|va)\s*\d+[a-z]?\b(?!\s*/))*)")
+_ARTICLE = re.compile(
+    r"\bdieu\s+(\d+[a-z]?)(?:\s*(?:-|den)\s*(?:dieu\s+)?(\d+))?"
+    r"((?:\s*(?:,|va)\s*\d+[a-z]?\b(?!\s*/))*)"
+)
 _MAX_RANGE = 200
 
 
@@ -85,8 +87,9 @@ def articles(line: str, instruments: Instruments, item: Instrument) -> list[str]
     before the next instrument named (articles written before any name belong to the first one)."""
     text = canonical(line)
     cited = [other for _, other in instruments.cited(line)]
-    mentions = sorted(((m.start(), other) for other in cited for m in other.pattern.finditer(text)),
-                      key=lambda mention: mention[0])
+    mentions = sorted(
+        ((m.start(), other) for other in cited for m in other.pattern.finditer(text)), key=lambda mention: mention[0]
+    )
     found: list[str] = []
     for match in _ARTICLE.finditer(text):
         before = [other for start, other in mentions if start <= match.start()]
@@ -143,8 +146,15 @@ class _Reader:
         replaced = node.get("replaced_by")
         verified = self.words(node, "verified_articles") if "verified_articles" in node else None
         spellings = tuple(dict.fromkeys(canonical(s) for s in [name.strip(), *self.words(node, "cited_as")]))
-        return Instrument(name.strip(), spellings, ended, since, str(replaced).strip() if replaced else None,
-                          None if verified is None else frozenset(canonical(v) for v in verified), node.line)
+        return Instrument(
+            name.strip(),
+            spellings,
+            ended,
+            since,
+            str(replaced).strip() if replaced else None,
+            None if verified is None else frozenset(canonical(v) for v in verified),
+            node.line,
+        )
 
 
 def read_instruments(path: Path, label: str) -> tuple[Instruments | None, list[Problem]]:
@@ -171,8 +181,11 @@ def read_instruments(path: Path, label: str) -> tuple[Instruments | None, list[P
             continue
         for spelling in item.spellings:
             if spelling in owners:
-                reader.problem(item.line, f"'{item.name}': cách ghi '{spelling}' đã dùng cho "
-                                          f"'{owners[spelling].name}' (dòng {owners[spelling].line})")
+                reader.problem(
+                    item.line,
+                    f"'{item.name}': cách ghi '{spelling}' đã dùng cho "
+                    f"'{owners[spelling].name}' (dòng {owners[spelling].line})",
+                )
             owners.setdefault(spelling, item)
         found.append(item)
     return Instruments(label, tuple(found)), problems + reader.problems
@@ -183,7 +196,14 @@ def load_instruments(folder: Path) -> tuple[Instruments | None, list[Problem]]:
     path = folder / INSTRUMENTS_FILE
     label = display_path(path)
     if not path.is_file():
-        return None, [Problem(label, 0, f"không có tệp danh sách văn bản {INSTRUMENTS_FILE}: chưa kiểm tra được căn cứ "
-                                        "dẫn văn bản hết hiệu lực và số điều chưa kiểm chứng; hãy chép tệp "
-                                        f"faq/{INSTRUMENTS_FILE} của bot vào thư mục này", warning=True)]
+        return None, [
+            Problem(
+                label,
+                0,
+                f"không có tệp danh sách văn bản {INSTRUMENTS_FILE}: chưa kiểm tra được căn cứ "
+                "dẫn văn bản hết hiệu lực và số điều chưa kiểm chứng; hãy chép tệp "
+                f"faq/{INSTRUMENTS_FILE} của bot vào thư mục này",
+                warning=True,
+            )
+        ]
     return read_instruments(path, label)

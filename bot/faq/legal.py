@@ -28,8 +28,9 @@ def marked_ended(line: str, markers: tuple[str, ...]) -> bool:
     dash, comma, semicolon, colon or opening bracket ("— hết hiệu lực", "(luật cũ)", "(đã hết hiệu
     lực từ 01/7/2026)"). "ban hành theo luật cũ" describes where a text came from, not its status."""
     text = canonical(line)
-    return any(re.search(rf"(?:^|[-(,;:])\s*(?:da\s+)?{re.escape(canonical(marker))}(?![0-9a-z])", text)
-               for marker in markers)
+    return any(
+        re.search(rf"(?:^|[-(,;:])\s*(?:da\s+)?{re.escape(canonical(marker))}(?![0-9a-z])", text) for marker in markers
+    )
 
 
 def _date(day: dt.date | None) -> str:
@@ -39,23 +40,29 @@ def _date(day: dt.date | None) -> str:
 def _ended(entry: Entry, index: int, line: str, item: Instrument, markers: tuple[str, ...]) -> Finding:
     replaced = f", thay bằng {item.replaced_by}" if item.replaced_by else ""
     shown = " hoặc ".join(f"'— {marker}'" for marker in reversed(markers))
-    return Finding(f"legal_basis.{index}",
-                   f"'{entry.id}': căn cứ '{line}' dẫn {item.name}, văn bản đã hết hiệu lực"
-                   f"{_date(item.since)}{replaced}. "
-                   f"Hãy dẫn văn bản đang có hiệu lực; nếu chỉ nhắc quy định cũ, ghi {shown} ở cuối dòng")
+    return Finding(
+        f"legal_basis.{index}",
+        f"'{entry.id}': căn cứ '{line}' dẫn {item.name}, văn bản đã hết hiệu lực"
+        f"{_date(item.since)}{replaced}. "
+        f"Hãy dẫn văn bản đang có hiệu lực; nếu chỉ nhắc quy định cũ, ghi {shown} ở cuối dòng",
+    )
 
 
 def _unverified(entry: Entry, index: int, item: Instrument, found: list[str], where: str) -> Finding:
     listed = ", ".join(f"Điều {article}" for article in found)
     line = entry.legal_basis[index]
-    return Finding(f"legal_basis.{index}",
-                   f"'{entry.id}': căn cứ '{line}' dẫn {listed} của {item.name}, chưa có trong danh sách điều đã "
-                   f"kiểm chứng ({where}); hãy đối chiếu với văn bản chính thức rồi thêm vào 'verified_articles', "
-                   f"hoặc bỏ số điều", warning=True)
+    return Finding(
+        f"legal_basis.{index}",
+        f"'{entry.id}': căn cứ '{line}' dẫn {listed} của {item.name}, chưa có trong danh sách điều đã "
+        f"kiểm chứng ({where}); hãy đối chiếu với văn bản chính thức rồi thêm vào 'verified_articles', "
+        f"hoặc bỏ số điều",
+        warning=True,
+    )
 
 
-def citation_findings(entry: Entry, instruments: Instruments, markers: tuple[str, ...],
-                      today: dt.date) -> list[Finding]:
+def citation_findings(
+    entry: Entry, instruments: Instruments, markers: tuple[str, ...], today: dt.date
+) -> list[Finding]:
     """Ended instruments cited unmarked (errors) and unverified articles (warnings), per line."""
     found = []
     for index, line in enumerate(entry.legal_basis):
@@ -80,7 +87,13 @@ def figure_findings(entry: Entry) -> list[Finding]:
     for key, text in (("answer", entry.answer), ("en", entry.en.answer if entry.en else "")):
         stated = figures(text)
         if stated:
-            return [Finding(key, f"'{entry.id}': câu trả lời nêu con số \"{stated[0]}\" nhưng không dòng căn cứ nào "
-                                 "ghi số điều ('Điều N'); hãy ghi điều, khoản quy định con số đó, hoặc bỏ con số và "
-                                 "hướng dẫn người dân xem quyết định đã nhận", warning=True)]
+            return [
+                Finding(
+                    key,
+                    f"'{entry.id}': câu trả lời nêu con số \"{stated[0]}\" nhưng không dòng căn cứ nào "
+                    "ghi số điều ('Điều N'); hãy ghi điều, khoản quy định con số đó, hoặc bỏ con số và "
+                    "hướng dẫn người dân xem quyết định đã nhận",
+                    warning=True,
+                )
+            ]
     return []

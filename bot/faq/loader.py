@@ -82,8 +82,11 @@ class _FileReader:
 
     def too_long(self, line: int, key: str, value: str, overhead: int) -> None:
         size = len(value.encode("utf-8")) + overhead
-        self.problem(line, f"{key} '{value}' quá dài: nút bấm mang nó cần {size} byte, Telegram chỉ nhận {LIMIT} "
-                           f"(bot sẽ không gửi được câu trả lời); hãy rút còn tối đa {LIMIT - overhead} ký tự")
+        self.problem(
+            line,
+            f"{key} '{value}' quá dài: nút bấm mang nó cần {size} byte, Telegram chỉ nhận {LIMIT} "
+            f"(bot sẽ không gửi được câu trả lời); hãy rút còn tối đa {LIMIT - overhead} ký tự",
+        )
 
     def english(self, node: LineDict) -> English | None:
         value = node.get("en")
@@ -143,8 +146,9 @@ class _FileReader:
             head = data.get("category")
             if isinstance(head, LineDict):
                 cid = self.text(head, "id") or stem
-                category = Category(id=cid, title=self.text(head, "title") or cid,
-                                    title_en=self.text(head, "title_en", required=False))
+                category = Category(
+                    id=cid, title=self.text(head, "title") or cid, title_en=self.text(head, "title_en", required=False)
+                )
             else:
                 self.problem(data.line_of("category"), "thiếu 'category' với id và title (tiêu đề hiển thị)")
             for key in data.keys() - {"category", "entries"}:

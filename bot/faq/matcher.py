@@ -140,9 +140,19 @@ class Matcher:
             covered = max(self.index.cover(entry, view.found) for view in views)
             close = closeness[entry] / 100
             lexical = explained**_EXPLAINED_WEIGHT * covered ** (1 - _EXPLAINED_WEIGHT)
-            rows.append((float(views[0].rank[entry]), float(views[-1].rank[entry]), explained, covered, close,
-                         self.index.missing(entry, found), lexical, float(np.log(explained + 0.05)),
-                         float(answer[entry])))
+            rows.append(
+                (
+                    float(views[0].rank[entry]),
+                    float(views[-1].rank[entry]),
+                    explained,
+                    covered,
+                    close,
+                    self.index.missing(entry, found),
+                    lexical,
+                    float(np.log(explained + 0.05)),
+                    float(answer[entry]),
+                )
+            )
         return np.array(rows, dtype=float).reshape(len(entries), len(FEATURES))
 
     def leaders(self, text: str) -> Leaders:
@@ -180,8 +190,10 @@ class Matcher:
             order = [0, *(i for i in order if i != 0)]
         sure = 1.0 if leaders.exact else self.decision.confidence(leaders.rows, chances, leaders.long, leaders.unknown)
         top = float(chances[order[0]]) or 1.0
-        ranked = [Candidate(self.entry_ids[leaders.entries[i]],
-                            round(100 * sure * min(1.0, float(chances[i]) / top), 1)) for i in order]
+        ranked = [
+            Candidate(self.entry_ids[leaders.entries[i]], round(100 * sure * min(1.0, float(chances[i]) / top), 1))
+            for i in order
+        ]
         lexical, close = leaders.rows[order[0], _LEXICAL], leaders.rows[order[0], _CLOSE]
         # The evidence gate is for messages read whole: a story's own words are mostly not the FAQ's.
         evidence = 100.0 if leaders.long else 100 * ((1 - _FUZZY_WEIGHT) * lexical + _FUZZY_WEIGHT * close)

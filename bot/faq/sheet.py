@@ -164,8 +164,10 @@ def _xlsx_rows(path: Path) -> list[list[object]]:
         raise SheetError(f"{path.name}: không phải tệp Excel .xlsx hợp lệ (hãy lưu lại bằng Excel dạng .xlsx)") from exc
     sheet = book[SHEET_NAME] if SHEET_NAME in book.sheetnames else book.worksheets[0]
     # Excel stores a carriage return as "_x000D_", which openpyxl leaves as it is.
-    return [[cell.replace("_x000D_", "\r") if isinstance(cell, str) else cell for cell in row]
-            for row in sheet.iter_rows(values_only=True)]
+    return [
+        [cell.replace("_x000D_", "\r") if isinstance(cell, str) else cell for cell in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
 
 
 def _csv_rows(path: Path) -> list[list[object]]:
@@ -217,8 +219,10 @@ def _records(rows: list[list[object]], name: str) -> Sheet:
             positions[key] = index
     missing = [c.label for c in COLUMNS if c.key not in positions]
     if missing:
-        raise SheetError(f"{name}: thiếu cột: {', '.join(missing)}. Hàng 1 phải là hàng tiêu đề như trong "
-                         "tệp xuất bằng 'faq export' (thứ tự cột tùy ý)")
+        raise SheetError(
+            f"{name}: thiếu cột: {', '.join(missing)}. Hàng 1 phải là hàng tiêu đề như trong "
+            "tệp xuất bằng 'faq export' (thứ tự cột tùy ý)"
+        )
     records = []
     for number, row in enumerate(rows[1:], 2):
         cells = [*row, *[None] * (len(header) - len(row))]

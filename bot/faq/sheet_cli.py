@@ -31,8 +31,10 @@ def export_command(folder: Path, path: Path, kind: str) -> int:
     for problem in errors:
         print(problem)
     if errors:  # entries that did not load would be missing, and an import would then delete them
-        print(f"Không xuất: {folder} có {len(errors)} lỗi. Hãy sửa (python -m bot faq check) rồi xuất lại.",
-              file=sys.stderr)
+        print(
+            f"Không xuất: {folder} có {len(errors)} lỗi. Hãy sửa (python -m bot faq check) rồi xuất lại.",
+            file=sys.stderr,
+        )
         return 1
     records = records_of(faq)
     try:
@@ -43,8 +45,11 @@ def export_command(folder: Path, path: Path, kind: str) -> int:
     print(f"Đã xuất {len(records)} câu hỏi ({len(faq.categories)} chủ đề) từ {folder} ra {path}.", file=sys.stderr)
     formulas = csv_formula_cells(records) if path.suffix.lower() == ".csv" else 0
     if formulas:
-        print(f"cảnh báo: {formulas} ô bắt đầu bằng =, +, - hoặc @; Excel có thể coi là công thức khi mở tệp CSV. "
-              "Nên dùng --xlsx.", file=sys.stderr)
+        print(
+            f"cảnh báo: {formulas} ô bắt đầu bằng =, +, - hoặc @; Excel có thể coi là công thức khi mở tệp CSV. "
+            "Nên dùng --xlsx.",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -63,8 +63,10 @@ def _group(records: list[Record], labels: dict[str, str], plan: ImportPlan, wher
     for record in records:
         if not SLUG.match(record.category):
             problem = "trống" if not record.category else f"'{record.category}' không hợp lệ"
-            plan.report(f"{where}: hàng {record.row}, cột '{labels['category']}': lỗi: mã chủ đề {problem}; "
-                        "chỉ gồm chữ thường không dấu, số và dấu '-' (đây cũng là tên tệp)")
+            plan.report(
+                f"{where}: hàng {record.row}, cột '{labels['category']}': lỗi: mã chủ đề {problem}; "
+                "chỉ gồm chữ thường không dấu, số và dấu '-' (đây cũng là tên tệp)"
+            )
             continue
         first = groups.setdefault(record.category, [record])[0]
         if first is record:
@@ -72,8 +74,10 @@ def _group(records: list[Record], labels: dict[str, str], plan: ImportPlan, wher
         groups[record.category].append(record)
         for key in ("category_title", "category_title_en"):
             if getattr(record, key) != getattr(first, key):
-                plan.report(f"{where}: hàng {record.row}, cột '{labels[key]}': lỗi: khác với hàng {first.row} "
-                            f"cùng chủ đề '{record.category}'; mọi hàng của một chủ đề phải ghi giống nhau")
+                plan.report(
+                    f"{where}: hàng {record.row}, cột '{labels[key]}': lỗi: khác với hàng {first.row} "
+                    f"cùng chủ đề '{record.category}'; mọi hàng của một chủ đề phải ghi giống nhau"
+                )
     return groups
 
 
@@ -133,8 +137,13 @@ def _diff(plan: ImportPlan, old: list[Record], new: list[Record]) -> tuple[set[s
     plan.changes += [f"  - bỏ chủ đề '{category}'" for category in titles if category not in heads]
     modified = []
     for entry_id, record in after.items():
-        keys = [k for k in FIELDS if not k.startswith("category_") and entry_id in before
-                and getattr(before[entry_id], k) != getattr(record, k)]
+        keys = [
+            k
+            for k in FIELDS
+            if not k.startswith("category_")
+            and entry_id in before
+            and getattr(before[entry_id], k) != getattr(record, k)
+        ]
         if keys:
             modified.append((record, keys))
     added = [r for i, r in after.items() if i not in before]
@@ -172,8 +181,9 @@ def _writes(plan: ImportPlan, folder: Path, groups: dict[str, list[Record]], nam
         if not path.is_file():
             continue
         if _COMMENT.search(path.read_text(encoding="utf-8", errors="replace")):
-            plan.report(f"{path}: cảnh báo: tệp có dòng ghi chú (#); ghi chú sẽ mất khi nhập từ bảng tính",
-                        warning=True)
+            plan.report(
+                f"{path}: cảnh báo: tệp có dòng ghi chú (#); ghi chú sẽ mất khi nhập từ bảng tính", warning=True
+            )
         ids = {r.id for r in old if r.category == category} | {r.id for r in records}
         if category not in renamed and not ids & changed:
             plan.changes.append(f"  ~ tệp {path.name}: chỉ đổi thứ tự hoặc cách trình bày")
@@ -198,8 +208,10 @@ def plan_import(sheet_path: Path, folder: Path, check: Checker) -> ImportPlan:
     sheet = read_sheet(sheet_path)
     where = sheet_path.name
     if not sheet.records:
-        raise SheetError(f"{where}: bảng tính không có hàng câu hỏi nào; nhập sẽ xóa toàn bộ câu hỏi, "
-                         "nên không nhập. Hãy kiểm tra đúng tệp và đúng trang tính")
+        raise SheetError(
+            f"{where}: bảng tính không có hàng câu hỏi nào; nhập sẽ xóa toàn bộ câu hỏi, "
+            "nên không nhập. Hãy kiểm tra đúng tệp và đúng trang tính"
+        )
     plan = ImportPlan()
     for warning in sheet.warnings:
         plan.report(warning, warning=True)
@@ -209,8 +221,10 @@ def plan_import(sheet_path: Path, folder: Path, check: Checker) -> ImportPlan:
     for category, records in list(groups.items()):
         name = names.setdefault(category, f"{category}.yaml")
         if existing.get(name, category) != category:
-            plan.report(f"{where}: hàng {records[0].row}, cột '{sheet.labels['category']}': lỗi: tệp {name} đã dùng "
-                        f"cho chủ đề '{existing[name]}'; hãy chọn mã chủ đề khác")
+            plan.report(
+                f"{where}: hàng {records[0].row}, cột '{sheet.labels['category']}': lỗi: tệp {name} đã dùng "
+                f"cho chủ đề '{existing[name]}'; hãy chọn mã chủ đề khác"
+            )
             del groups[category]
     if sum(map(len, groups.values())) < len(sheet.records):
         return plan  # rows left out would only add confusing problems (links to their entries)

@@ -57,16 +57,28 @@ def record_of(entry: Entry, category: Category) -> Record:
     """The record of an entry loaded from YAML."""
     en = entry.en
     return Record(
-        category.id, category.title, category.title_en or "", entry.id, entry.question, entry.alternatives,
-        entry.answer, entry.legal_basis, entry.related, entry.reviewed,
-        en.question if en else "", en.alternatives if en else (), en.answer if en else "", entry.tests,
+        category.id,
+        category.title,
+        category.title_en or "",
+        entry.id,
+        entry.question,
+        entry.alternatives,
+        entry.answer,
+        entry.legal_basis,
+        entry.related,
+        entry.reviewed,
+        en.question if en else "",
+        en.alternatives if en else (),
+        en.answer if en else "",
+        entry.tests,
     )
 
 
 def records_of(faq: Faq) -> list[Record]:
     """Every entry of a FAQ as records, in file order then entry order."""
-    return [record_of(faq.entries[entry_id], category)
-            for category in faq.categories for entry_id in category.entry_ids]
+    return [
+        record_of(faq.entries[entry_id], category) for category in faq.categories for entry_id in category.entry_ids
+    ]
 
 
 @dataclass
@@ -107,8 +119,12 @@ def scalar(text: str, *, flow: bool = False) -> str:
 def _block(text: str, indent: str) -> list[str] | None:
     """The lines of a `|-` literal block for `text`, or None when a block cannot hold it exactly."""
     lines = text.split("\n")
-    if (not text or text != text.strip() or _UNSAFE.search(text)
-            or any(line != "" and not line.strip() for line in lines)):
+    if (
+        not text
+        or text != text.strip()
+        or _UNSAFE.search(text)
+        or any(line != "" and not line.strip() for line in lines)
+    ):
         return None
     return [indent + line if line else "" for line in lines]
 

@@ -22,7 +22,10 @@ TELEGRAM_COMMANDS: dict[str, commands.Handler] = {
 }
 # The Telegram handler of each feature's buttons: officials' go to the desk.
 BUTTONS: dict[str, commands.Handler] = {
-    "menu": callbacks.button, "faq": callbacks.button, "lookup": callbacks.button, "board": callbacks.button,
+    "menu": callbacks.button,
+    "faq": callbacks.button,
+    "lookup": callbacks.button,
+    "board": callbacks.button,
     "desk": announce.button,
 }
 
@@ -31,20 +34,25 @@ def register(application: BotApplication, settings: Settings) -> None:
     """Register every handler, in the order they must be tried."""
     # Before everything (group -1): a user over their rate is stopped here, answered at most once.
     limits = settings.telegram
-    application.add_handler(TypeHandler(Update, throttle.Gate(Throttle(limits.user_burst, limits.user_per_minute))),
-                            group=-1)
+    application.add_handler(
+        TypeHandler(Update, throttle.Gate(Throttle(limits.user_burst, limits.user_per_minute))), group=-1
+    )
     # Commands first, so "/help" is never taken for a question: one handler per row of bot/commands.py.
     for command in COMMANDS:
-        application.add_handler(CommandHandler(list(command.names), TELEGRAM_COMMANDS.get(command.name)
-                                               or commands.citizen(command)))
+        application.add_handler(
+            CommandHandler(list(command.names), TELEGRAM_COMMANDS.get(command.name) or commands.citizen(command))
+        )
     # Button presses: one handler per feature of bot/actions.py, then data that matches none
     # (forged, or from an old version), which the conversation answers "expired".
     for feature in CODECS:
         application.add_handler(CallbackQueryHandler(BUTTONS[feature], pattern=pattern(feature)))
     application.add_handler(CallbackQueryHandler(callbacks.button))
     # An official's next message after /soanthongbao (or "schedule") is content, not a question.
-    application.add_handler(MessageHandler(
-        announce.Composing(application) & ~filters.COMMAND & ~filters.UpdateType.EDITED, announce.content))
+    application.add_handler(
+        MessageHandler(
+            announce.Composing(application) & ~filters.COMMAND & ~filters.UpdateType.EDITED, announce.content
+        )
+    )
     # Edited messages are not re-answered (the answer is already in the chat): a short hint.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, messages.not_text))
     # Free text is a question; unknown commands are treated as text too.

@@ -29,8 +29,9 @@ def user_of(update: Update) -> User:
 def markup(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-                                 for row in reply.buttons])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    )
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -71,15 +72,18 @@ async def post(bot: Bot, chat_id: int, reply: Reply, retry: float) -> Message:
     buttons = markup(reply)
     if reply.media is not None:
         if reply.media.kind == "photo":
-            return await deliver(partial(bot.send_photo, chat_id, reply.media.file_id, caption=reply.text,
-                                         reply_markup=buttons), retry)
-        return await deliver(partial(bot.send_document, chat_id, reply.media.file_id, caption=reply.text,
-                                     reply_markup=buttons), retry)
+            return await deliver(
+                partial(bot.send_photo, chat_id, reply.media.file_id, caption=reply.text, reply_markup=buttons), retry
+            )
+        return await deliver(
+            partial(bot.send_document, chat_id, reply.media.file_id, caption=reply.text, reply_markup=buttons), retry
+        )
     parts = split_message(reply.text)
     sent: Message | None = None
     for number, part in enumerate(parts, 1):
-        sent = await deliver(partial(bot.send_message, chat_id, part,
-                                     reply_markup=buttons if number == len(parts) else None), retry)
+        sent = await deliver(
+            partial(bot.send_message, chat_id, part, reply_markup=buttons if number == len(parts) else None), retry
+        )
     assert sent is not None
     return sent
 

@@ -21,8 +21,9 @@ async def notify_case_changes(context: BotContext) -> None:
     for notice in await lookup.changes():
         reply = notice.reply
         try:
-            await deliver(partial(context.bot.send_message, notice.chat_id, reply.text, reply_markup=markup(reply)),
-                          retry)
+            await deliver(
+                partial(context.bot.send_message, notice.chat_id, reply.text, reply_markup=markup(reply)), retry
+            )
         except Forbidden:  # the citizen blocked the bot: stop following for them
             await lookup.state.unsubscribe_cases(notice.chat_id)
         except BadRequest as exc:  # refused as it is (chat gone, bad text): sending it again fails again

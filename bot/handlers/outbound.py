@@ -62,8 +62,12 @@ async def report_progress(bot: Bot, desk: Desk, retry: float, item: Announcement
         return
     reply = desk.progress(item)
     try:
-        await deliver(partial(bot.edit_message_text, reply.text, item.progress_chat, item.progress_message,
-                              reply_markup=markup(reply)), retry)
+        await deliver(
+            partial(
+                bot.edit_message_text, reply.text, item.progress_chat, item.progress_message, reply_markup=markup(reply)
+            ),
+            retry,
+        )
     except BadRequest as exc:  # "message is not modified": nothing changed since the last report
         log.debug("progress edit skipped (%s)", exc)
 
@@ -95,8 +99,12 @@ class TelegramOutlet:
         limiter = bot.rate_limiter
         broadcasts = limiter.broadcasts() if isinstance(limiter, PriorityLimiter) else limiter
         self.broadcast_bot: ExtBot[Any] = ExtBot(
-            bot.token, base_url=settings.telegram.api_base_url, request=AiohttpRequest(pool_size=BROADCAST_POOL),
-            defaults=bot.defaults, rate_limiter=broadcasts)
+            bot.token,
+            base_url=settings.telegram.api_base_url,
+            request=AiohttpRequest(pool_size=BROADCAST_POOL),
+            defaults=bot.defaults,
+            rate_limiter=broadcasts,
+        )
 
     async def open(self) -> None:
         await self.broadcast_bot.initialize()

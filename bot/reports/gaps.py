@@ -54,11 +54,50 @@ COMMON_MIN = 20  # ... is left out of the comparison, like a frame word
 # that are often content stay in: toi (tôi / tội), minh (mình / xác minh), may (mấy / xe máy),
 # ma (mà / mã hồ sơ), hoi (hỏi / thu hồi), bao (bao lâu / thông báo), chi (chị / chi phí),
 # dang (đang / đăng ký), can (cần / căn), de (để / đề nghị), ban (bạn / bản án).
-FRAME = frozenset({
-    "a", "ai", "bi", "cac", "chua", "co", "cua", "da", "dau", "duoc", "em", "gi", "gio", "hay", "hoac", "khi",
-    "khong", "la", "lam", "lau", "mot", "nao", "neu", "nen", "nhieu", "nhu", "nhung", "nua", "o", "phai", "ra",
-    "roi", "sao", "se", "the", "thi", "va", "vao", "ve", "voi",
-})
+FRAME = frozenset(
+    {
+        "a",
+        "ai",
+        "bi",
+        "cac",
+        "chua",
+        "co",
+        "cua",
+        "da",
+        "dau",
+        "duoc",
+        "em",
+        "gi",
+        "gio",
+        "hay",
+        "hoac",
+        "khi",
+        "khong",
+        "la",
+        "lam",
+        "lau",
+        "mot",
+        "nao",
+        "neu",
+        "nen",
+        "nhieu",
+        "nhu",
+        "nhung",
+        "nua",
+        "o",
+        "phai",
+        "ra",
+        "roi",
+        "sao",
+        "se",
+        "the",
+        "thi",
+        "va",
+        "vao",
+        "ve",
+        "voi",
+    }
+)
 
 
 def comparison_keys(texts: Iterable[str], normalizer: Normalizer) -> dict[str, str]:
@@ -71,8 +110,9 @@ def comparison_keys(texts: Iterable[str], normalizer: Normalizer) -> dict[str, s
     counts = Counter(token for tokens in content.values() for token in set(tokens))
     floor = max(COMMON_MIN, COMMON_SHARE * len(content))
     common = {token for token, count in counts.items() if count >= floor}
-    return {text: " ".join(sorted([t for t in tokens if t not in common] or tokens))
-            for text, tokens in content.items()}
+    return {
+        text: " ".join(sorted([t for t in tokens if t not in common] or tokens)) for text, tokens in content.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -127,8 +167,9 @@ def _leaders(keys: Sequence[str]) -> list[int]:
 
 def _similarity(texts: list[str], others: list[str]) -> np.ndarray:
     """Similarity (0-100, 0 below SIMILARITY) of every sorted-word text to every other."""
-    return process.cdist(texts, others, scorer=fuzz.ratio, processor=None,
-                         score_cutoff=SIMILARITY, dtype=np.uint8, workers=-1)
+    return process.cdist(
+        texts, others, scorer=fuzz.ratio, processor=None, score_cutoff=SIMILARITY, dtype=np.uint8, workers=-1
+    )
 
 
 def _examples(texts: Iterable[str]) -> tuple[str, ...]:
@@ -188,8 +229,9 @@ def group_gaps(questions: Iterable[AskedQuestion], knowledge: Knowledge, limit: 
     return GapReport(tuple(shown), sum(group.count for _, group in groups), len(groups), asked)
 
 
-async def collect_gaps(state: StateStore, knowledge: Knowledge, since: dt.datetime | None = None,
-                       limit: int | None = 20) -> GapReport:
+async def collect_gaps(
+    state: StateStore, knowledge: Knowledge, since: dt.datetime | None = None, limit: int | None = 20
+) -> GapReport:
     """Read the questions asked since `since` and group them in a worker thread (it takes
     seconds on a large database; the bot keeps answering meanwhile)."""
     questions = await state.questions(since=since)

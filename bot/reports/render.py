@@ -73,19 +73,21 @@ def gaps_text(report: GapReport, faq: Faq, since: dt.date | None = None, tz: dt.
     if not report.asked:
         return f"{NO_QUESTIONS} ({_period(since)})."
     if not report.groups:
-        return (f"Không có câu hỏi nào bot chưa trả lời được ({_period(since)}): "
-                f"cả {number(report.asked)} câu hỏi đều được trả lời ngay.")
+        return (
+            f"Không có câu hỏi nào bot chưa trả lời được ({_period(since)}): "
+            f"cả {number(report.asked)} câu hỏi đều được trả lời ngay."
+        )
     lines = [
         f"Câu hỏi bot chưa trả lời ngay ({_period(since)}): {number(report.questions)} câu trong "
         f"{number(report.group_count)} nhóm, trên tổng số {number(report.asked)} câu hỏi.",
-        "Mỗi nhóm: số câu (không tìm thấy / gợi ý \"có phải ý bạn\"), thời gian, ví dụ, mục gần nhất.",
+        'Mỗi nhóm: số câu (không tìm thấy / gợi ý "có phải ý bạn"), thời gian, ví dụ, mục gần nhất.',
         "",
     ]
     width = len(str(len(report.groups)))
     for rank, group in enumerate(report.groups, 1):
         indent = " " * (width + 2)
         lines.append(f"{rank:>{width}}. {number(group.count)} câu ({_split(group)}) · {_span(group, tz, '%d/%m/%Y')}")
-        lines += [f"{indent}\"{_cut(example, _EXAMPLE_CHARS)}\"" for example in group.examples]
+        lines += [f'{indent}"{_cut(example, _EXAMPLE_CHARS)}"' for example in group.examples]
         lines.append(f"{indent}Mục gần nhất: {_closest(group, faq, full=True)}")
         lines.append("")
     hidden = report.group_count - len(report.groups)
@@ -102,8 +104,10 @@ def gaps_summary(report: GapReport, faq: Faq, since: dt.date | None = None, tz: 
         return f"{NO_QUESTIONS} ({_period(since)})."
     if not report.groups:
         return f"Không có câu hỏi nào bot chưa trả lời được ({_period(since)})."
-    lines = [f"Câu hỏi bot chưa trả lời ngay ({_period(since)}): {number(report.questions)} câu, "
-             f"{number(report.group_count)} nhóm. Các nhóm lớn nhất:"]
+    lines = [
+        f"Câu hỏi bot chưa trả lời ngay ({_period(since)}): {number(report.questions)} câu, "
+        f"{number(report.group_count)} nhóm. Các nhóm lớn nhất:"
+    ]
     for rank, group in enumerate(report.groups[:TELEGRAM_GROUPS], 1):
         lines.append("")
         lines.append(f"{rank}. {number(group.count)} câu ({_split(group)}), {_span(group, tz, '%d/%m')}")
@@ -120,22 +124,34 @@ def stats_text(stats: Stats, since: dt.date | None = None, tz: dt.tzinfo = dt.UT
     if not stats.total:
         return f"{NO_QUESTIONS} ({_period(since)})."
     zone = getattr(tz, "key", None) or str(tz)
-    lines = [f"Thống kê câu hỏi ({_period(since)}; ngày tính theo giờ {zone})", "",
-             f"Tổng số câu hỏi: {number(stats.total)}"]
-    for label, count in (("Trả lời ngay", stats.answered), ("Gợi ý \"có phải ý bạn\"", stats.suggested),
-                         ("Không tìm thấy", stats.unanswered)):
+    lines = [
+        f"Thống kê câu hỏi ({_period(since)}; ngày tính theo giờ {zone})",
+        "",
+        f"Tổng số câu hỏi: {number(stats.total)}",
+    ]
+    for label, count in (
+        ("Trả lời ngay", stats.answered),
+        ('Gợi ý "có phải ý bạn"', stats.suggested),
+        ("Không tìm thấy", stats.unanswered),
+    ):
         lines.append(f"  {label:<22}{number(count):>8}  {percent(stats.share(count)):>6}")
     lines += ["", "Theo ngày", f"  {'Ngày':<10}  {'Tổng':>7}  {'Trả lời':>7}  {'Gợi ý':>7}  {'Không tìm thấy':>14}"]
-    lines += [f"  {day.date:%d/%m/%Y}  {number(day.total):>7}  {number(day.answered):>7}  "
-              f"{number(day.suggested):>7}  {number(day.unanswered):>14}" for day in stats.days]
+    lines += [
+        f"  {day.date:%d/%m/%Y}  {number(day.total):>7}  {number(day.answered):>7}  "
+        f"{number(day.suggested):>7}  {number(day.unanswered):>14}"
+        for day in stats.days
+    ]
     lines += ["", "Mục được trả lời nhiều nhất", f"  {'#':>2}  {'Số lần':>7}  Mục"]
-    lines += [f"  {rank:>2}  {number(use.count):>7}  {_entry(use.entry_id, use.question)}"
-              for rank, use in enumerate(stats.top_entries, 1)]
+    lines += [
+        f"  {rank:>2}  {number(use.count):>7}  {_entry(use.entry_id, use.question)}"
+        for rank, use in enumerate(stats.top_entries, 1)
+    ]
     if not stats.top_entries:
         lines.append("  (chưa có câu nào được trả lời ngay)")
     lines += ["", "Đánh giá câu trả lời", f"  {'Hữu ích':>7}  {'Không hữu ích':>13}  Mục"]
-    lines += [f"  {number(v.helpful):>7}  {number(v.not_helpful):>13}  {_entry(v.entry_id, v.question)}"
-              for v in stats.votes]
+    lines += [
+        f"  {number(v.helpful):>7}  {number(v.not_helpful):>13}  {_entry(v.entry_id, v.question)}" for v in stats.votes
+    ]
     if not stats.votes:
         lines.append("  (chưa có đánh giá nào)")
     return "\n".join(lines)

@@ -69,8 +69,7 @@ class Stats:
         return 100 * count / self.total if self.total else 0.0
 
 
-def usage_stats(questions: Iterable[AskedQuestion], votes: Iterable[Vote], faq: Faq,
-                tz: dt.tzinfo = dt.UTC) -> Stats:
+def usage_stats(questions: Iterable[AskedQuestion], votes: Iterable[Vote], faq: Faq, tz: dt.tzinfo = dt.UTC) -> Stats:
     """Count questions and votes.
 
     Args:
@@ -103,13 +102,15 @@ def usage_stats(questions: Iterable[AskedQuestion], votes: Iterable[Vote], faq: 
         tally.setdefault(vote.entry_id, [0, 0])[0 if vote.helpful else 1] += 1
     ranked = sorted(tally.items(), key=lambda item: (-sum(item[1]), item[0]))
     return Stats(
-        outcomes["answer"], outcomes["suggest"], outcomes["none"], days,
+        outcomes["answer"],
+        outcomes["suggest"],
+        outcomes["none"],
+        days,
         tuple(EntryUse(entry_id, question_of(entry_id), count) for entry_id, count in top),
         tuple(EntryVotes(entry_id, question_of(entry_id), good, bad) for entry_id, (good, bad) in ranked),
     )
 
 
-async def collect_stats(state: StateStore, faq: Faq, since: dt.datetime | None = None,
-                        tz: dt.tzinfo = dt.UTC) -> Stats:
+async def collect_stats(state: StateStore, faq: Faq, since: dt.datetime | None = None, tz: dt.tzinfo = dt.UTC) -> Stats:
     """Read the questions and votes since `since` and count them (see usage_stats)."""
     return usage_stats(await state.questions(since=since), await state.feedback(since=since), faq, tz)

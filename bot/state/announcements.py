@@ -13,87 +13,49 @@ from collections.abc import Iterable
 
 from bot.announce.model import Announcement, Content, Counts, Delivery, Status
 from bot.state.engine import Database, Row
+from bot.state.subscriptions import Subscriptions, _iso, _now
 
-_COLUMNS = ("id, topic, text, media_kind, media_id, author_id, author_name, status, created_at, send_at, "
-            "approved_by, started_at, finished_at, progress_chat, progress_message")
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
-
-
-def _now() -> str:
-    return _iso(dt.datetime.now(dt.UTC))
+_COLUMNS = (
+    "id, topic, text, media_kind, media_id, author_id, author_name, status, created_at, send_at, "
+    "approved_by, started_at, finished_at, progress_chat, progress_message"
+)
 
 
 def _time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-class AnnouncementStore:
+class AnnouncementStore(Subscriptions):
     """SQL for subscriptions and broadcasts, on the state database's connection."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    # -- citizens ----------------------------------------------------------------------------
-
-    async def subscribe(self, chat_id: int, topics: Iterable[str]) -> None:
-        """Subscribe a chat to topics (again is harmless) and mark it reachable."""
-        now = _now()
-        await self._db.executemany(
-            "INSERT INTO subscriptions (chat_id, topic, subscribed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            [(chat_id, topic, now) for topic in topics],
-        )
-        await self._set_active(chat_id, True, now)
-
-    async def unsubscribe(self, chat_id: int, topic: str | None = None) -> int:
-        """End one topic's subscription, or all of the chat's; how many ended."""
-        if topic is None:
-            return await self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
-        return await self._db.execute("DELETE FROM subscriptions WHERE chat_id = ? AND topic = ?", (chat_id, topic))
-
-    async def topics_of(self, chat_id: int) -> set[str]:
-        return {str(row[0]) for row in await self._db.fetchall("SELECT topic FROM subscriptions WHERE chat_id = ?",
-                                                                (chat_id,))}
-
-    async def _set_active(self, chat_id: int, active: bool, now: str) -> None:
-        await self._db.execute(
-            "INSERT INTO chats (chat_id, active, changed_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) DO UPDATE "
-            "SET active = excluded.active, changed_at = excluded.changed_at WHERE chats.active != excluded.active",
-            (chat_id, int(active), now),
-        )
-
-    async def reactivate(self, chat_id: int) -> None:
-        """The citizen wrote to the bot: a chat marked blocked is reachable again."""
-        await self._db.execute(
-            "UPDATE chats SET active = 1, changed_at = ? WHERE chat_id = ? AND active = 0", (_now(), chat_id))
-
-    async def is_active(self, chat_id: int) -> bool:
-        row = await self._db.fetchone("SELECT active FROM chats WHERE chat_id = ?", (chat_id,))
-        return bool(row[0]) if row else True
-
-    async def audience(self, topic: str) -> int:
-        """Reachable subscribers of a topic."""
-        row = await self._db.fetchone(
-            "SELECT count(*) FROM subscriptions s LEFT JOIN chats c ON c.chat_id = s.chat_id "
-            "WHERE s.topic = ? AND coalesce(c.active, 1) = 1", (topic,))
-        return int(row[0]) if row else 0
-
-    async def record_refusal(self, user_key: str, action: str) -> None:
-        """Someone who is not an official tried an official's action."""
-        await self._db.execute("INSERT INTO refusals (refused_at, user_key, action) VALUES (?, ?, ?)",
-                               (_now(), user_key, action))
-
     # -- announcements -------------------------------------------------------------------------
-
-    async def create(self, topic: str, content: Content, author_id: int, author_name: str, *, status: Status,
-                     send_at: dt.datetime | None = None) -> int:
+    async def create(
+        self,
+        topic: str,
+        content: Content,
+        author_id: int,
+        author_name: str,
+        *,
+        status: Status,
+        send_at: dt.datetime | None = None,
+    ) -> int:
         row = await self._db.fetchone(
             "INSERT INTO announcements (topic, text, media_kind, media_id, author_id, author_name, status, "
             "created_at, send_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (topic, content.text, content.media_kind, content.media_id, author_id, author_name, str(status), _now(),
-             _iso(send_at) if send_at else None),
+            (
+                topic,
+                content.text,
+                content.media_kind,
+                content.media_id,
+                author_id,
+                author_name,
+                str(status),
+                _now(),
+                _iso(send_at) if send_at else None,
+            ),
         )
         assert row is not None
         return int(row[0])
@@ -108,19 +70,52 @@ class AnnouncementStore:
         return Status(row[0]) if row else None
 
     async def _announcement(self, row: Row, counts: bool = True) -> Announcement:
-        (ident, topic, text, media_kind, media_id, author_id, author_name, status, created_at, send_at,
-         approved_by, started_at, finished_at, progress_chat, progress_message) = row
+        (
+            ident,
+            topic,
+            text,
+            media_kind,
+            media_id,
+            author_id,
+            author_name,
+            status,
+            created_at,
+            send_at,
+            approved_by,
+            started_at,
+            finished_at,
+            progress_chat,
+            progress_message,
+        ) = row
         return Announcement(
-            ident, topic, Content(text, media_kind, media_id), author_id, author_name, Status(status),
-            dt.datetime.fromisoformat(created_at), _time(send_at), approved_by, _time(started_at),
-            _time(finished_at), progress_chat, progress_message, await self.counts(ident) if counts else Counts(),
+            ident,
+            topic,
+            Content(text, media_kind, media_id),
+            author_id,
+            author_name,
+            Status(status),
+            dt.datetime.fromisoformat(created_at),
+            _time(send_at),
+            approved_by,
+            _time(started_at),
+            _time(finished_at),
+            progress_chat,
+            progress_message,
+            await self.counts(ident) if counts else Counts(),
         )
 
     async def update(self, announcement_id: int, source: Iterable[Status], target: Status, **values: object) -> bool:
         """Move an announcement from one of `source` to `target` (with column values); False if it
         was no longer in one of `source` (another official, process or press got there first)."""
-        allowed = {"topic", "send_at", "approved_by", "approval_asked", "progress_chat", "progress_message",
-                   "finished_at"}
+        allowed = {
+            "topic",
+            "send_at",
+            "approved_by",
+            "approval_asked",
+            "progress_chat",
+            "progress_message",
+            "finished_at",
+        }
         if not set(values) <= allowed:
             raise ValueError(f"not updatable: {sorted(set(values) - allowed)}")
         fields = {key: _iso(v) if isinstance(v, dt.datetime) else v for key, v in values.items()}
@@ -133,8 +128,10 @@ class AnnouncementStore:
         return changed == 1
 
     async def set_progress(self, announcement_id: int, chat_id: int, message_id: int) -> None:
-        await self._db.execute("UPDATE announcements SET progress_chat = ?, progress_message = ? WHERE id = ?",
-                               (chat_id, message_id, announcement_id))
+        await self._db.execute(
+            "UPDATE announcements SET progress_chat = ?, progress_message = ? WHERE id = ?",
+            (chat_id, message_id, announcement_id),
+        )
 
     async def start(self, announcement_id: int) -> bool:
         """Fix the recipients (reachable subscribers of the topic, one row each), then mark the
@@ -157,21 +154,24 @@ class AnnouncementStore:
     async def with_status(self, *statuses: Status) -> list[Announcement]:
         """Announcements in these states, oldest first."""
         marks = ", ".join("?" * len(statuses))
-        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM announcements WHERE status IN ({marks}) ORDER BY id",
-                                       [str(s) for s in statuses])
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM announcements WHERE status IN ({marks}) ORDER BY id", [str(s) for s in statuses]
+        )
         return [await self._announcement(row) for row in rows]
 
     async def due(self, now: dt.datetime) -> list[int]:
         """Scheduled announcements whose time has come."""
         rows = await self._db.fetchall(
             "SELECT id FROM announcements WHERE status = 'scheduled' AND send_at <= ? ORDER BY send_at, id",
-            (_iso(now),))
+            (_iso(now),),
+        )
         return [int(row[0]) for row in rows]
 
     async def approval_to_ask(self) -> list[Announcement]:
         """Announcements awaiting approval whose approvers have not been asked yet."""
         rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM announcements WHERE status = 'awaiting_approval' AND approval_asked = 0")
+            f"SELECT {_COLUMNS} FROM announcements WHERE status = 'awaiting_approval' AND approval_asked = 0"
+        )
         return [await self._announcement(row) for row in rows]
 
     async def published(self, offset: int, limit: int) -> tuple[list[Announcement], int]:
@@ -179,7 +179,9 @@ class AnnouncementStore:
         row = await self._db.fetchone("SELECT count(*) FROM announcements WHERE status IN ('sending', 'done')")
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM announcements WHERE status IN ('sending', 'done') "
-            "ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?", (limit, offset))
+            "ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
         return [await self._announcement(r, counts=False) for r in rows], int(row[0]) if row else 0
 
     async def recent(self, limit: int = 50) -> list[Announcement]:
@@ -190,14 +192,20 @@ class AnnouncementStore:
 
     async def counts(self, announcement_id: int) -> Counts:
         rows = await self._db.fetchall(
-            "SELECT status, count(*) FROM deliveries WHERE announcement_id = ? GROUP BY status", (announcement_id,))
+            "SELECT status, count(*) FROM deliveries WHERE announcement_id = ? GROUP BY status", (announcement_id,)
+        )
         by_status = {str(status): int(n) for status, n in rows}
         if not by_status:  # past retention the rows are gone and the counts kept in `summary`
             row = await self._db.fetchone("SELECT summary FROM announcements WHERE id = ?", (announcement_id,))
             if row and row[0]:
                 return Counts(*(int(n) for n in str(row[0]).split(",")))
-        return Counts(sum(by_status.values()), by_status.get("sent", 0), by_status.get("blocked", 0),
-                      by_status.get("failed", 0), by_status.get("cancelled", 0))
+        return Counts(
+            sum(by_status.values()),
+            by_status.get("sent", 0),
+            by_status.get("blocked", 0),
+            by_status.get("failed", 0),
+            by_status.get("cancelled", 0),
+        )
 
     async def forget_before(self, cutoff: dt.datetime) -> int:
         """Retention: the per-recipient rows (chat ids) of announcements finished before `cutoff`,
@@ -205,13 +213,17 @@ class AnnouncementStore:
         # Also those with a summary but rows left (a crash between the two autocommitted statements).
         rows = await self._db.fetchall(
             "SELECT id FROM announcements WHERE finished_at < ? AND (summary IS NULL OR EXISTS "
-            "(SELECT 1 FROM deliveries d WHERE d.announcement_id = announcements.id))", (_iso(cutoff),))
+            "(SELECT 1 FROM deliveries d WHERE d.announcement_id = announcements.id))",
+            (_iso(cutoff),),
+        )
         finished = [int(row[0]) for row in rows]
         deleted = 0
         for announcement_id in finished:
             c = await self.counts(announcement_id)
-            await self._db.execute("UPDATE announcements SET summary = ? WHERE id = ?",
-                                   (f"{c.total},{c.sent},{c.blocked},{c.failed},{c.cancelled}", announcement_id))
+            await self._db.execute(
+                "UPDATE announcements SET summary = ? WHERE id = ?",
+                (f"{c.total},{c.sent},{c.blocked},{c.failed},{c.cancelled}", announcement_id),
+            )
             deleted += await self._db.execute("DELETE FROM deliveries WHERE announcement_id = ?", (announcement_id,))
         return deleted + await self._db.execute("DELETE FROM refusals WHERE refused_at < ?", (_iso(cutoff),))
 
@@ -219,17 +231,28 @@ class AnnouncementStore:
         """Up to `limit` (chat_id, attempts) due for sending (next_at is a Unix time)."""
         rows = await self._db.fetchall(
             "SELECT chat_id, attempts FROM deliveries WHERE announcement_id = ? AND status = 'pending' "
-            "AND next_at <= ? ORDER BY next_at, chat_id LIMIT ?", (announcement_id, now, limit))
+            "AND next_at <= ? ORDER BY next_at, chat_id LIMIT ?",
+            (announcement_id, now, limit),
+        )
         return [(int(a), int(b)) for a, b in rows]
 
     async def next_retry(self, announcement_id: int) -> float | None:
         """When the earliest pending delivery is due (Unix time), or None when none is pending."""
         row = await self._db.fetchone(
-            "SELECT min(next_at) FROM deliveries WHERE announcement_id = ? AND status = 'pending'", (announcement_id,))
+            "SELECT min(next_at) FROM deliveries WHERE announcement_id = ? AND status = 'pending'", (announcement_id,)
+        )
         return float(row[0]) if row and row[0] is not None else None
 
-    async def record(self, announcement_id: int, chat_id: int, status: Delivery, *, attempts: int,
-                     next_at: float = 0.0, message_id: int | None = None) -> None:
+    async def record(
+        self,
+        announcement_id: int,
+        chat_id: int,
+        status: Delivery,
+        *,
+        attempts: int,
+        next_at: float = 0.0,
+        message_id: int | None = None,
+    ) -> None:
         """One recipient's outcome, committed at once (this is the crash-safety window)."""
         done = None if status == Delivery.PENDING else _now()
         # A message Telegram accepted counts as sent even if the announcement was cancelled meanwhile.
@@ -249,10 +272,12 @@ class AnnouncementStore:
         await self._db.execute(
             "UPDATE deliveries SET status = 'cancelled', done_at = ? WHERE announcement_id = ? AND status = 'pending' "
             f"AND EXISTS (SELECT 1 FROM announcements WHERE id = ? AND status IN {open_states})",
-            (_now(), announcement_id, announcement_id))
+            (_now(), announcement_id, announcement_id),
+        )
         changed = await self._db.execute(
             f"UPDATE announcements SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN {open_states}",
-            (_now(), announcement_id))
+            (_now(), announcement_id),
+        )
         return changed == 1
 
     async def finish(self, announcement_id: int) -> bool:
@@ -260,5 +285,6 @@ class AnnouncementStore:
         changed = await self._db.execute(
             "UPDATE announcements SET status = 'done', finished_at = ? WHERE id = ? AND status = 'sending' "
             "AND NOT EXISTS (SELECT 1 FROM deliveries WHERE announcement_id = ? AND status = 'pending')",
-            (_now(), announcement_id, announcement_id))
+            (_now(), announcement_id, announcement_id),
+        )
         return changed == 1

@@ -77,7 +77,7 @@ def sqlite_path(target: Path | str) -> Path | None:
     if scheme == "sqlite":
         if not target.lower().startswith("sqlite:///"):
             raise ValueError("state.url: sqlite:///relative/path hoặc sqlite:////absolute/path")
-        return Path(unquote(target[len("sqlite:///"):]))
+        return Path(unquote(target[len("sqlite:///") :]))
     if scheme:
         raise ValueError(f"state.url: chỉ hỗ trợ sqlite:/// hoặc postgresql:// (unsupported scheme '{scheme}')")
     return Path(target)
@@ -225,8 +225,9 @@ class PostgresDatabase:
             return await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=max(2, int(timeout)))
         except psycopg.OperationalError as exc:
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise StateUnavailableError(f"không kết nối được cơ sở dữ liệu PostgreSQL: {reason} "
-                                        "(cannot connect to the state database)") from exc
+            raise StateUnavailableError(
+                f"không kết nối được cơ sở dữ liệu PostgreSQL: {reason} (cannot connect to the state database)"
+            ) from exc
 
     @classmethod
     async def connect(cls, url: str, timeout: float) -> PostgresDatabase:

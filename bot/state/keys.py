@@ -81,8 +81,10 @@ def state_key(database: Path | None, legacy: str | None, environ: dict[str, str]
     if configured is not None:
         return configured
     if database is None:
-        raise StateKeyError(f"PostgreSQL: đặt khóa bí mật trong {KEY_ENV} hoặc {KEY_FILE_ENV} "
-                            f"(set {KEY_ENV} or {KEY_FILE_ENV}: every instance must share the key)")
+        raise StateKeyError(
+            f"PostgreSQL: đặt khóa bí mật trong {KEY_ENV} hoặc {KEY_FILE_ENV} "
+            f"(set {KEY_ENV} or {KEY_FILE_ENV}: every instance must share the key)"
+        )
     path = key_path(database)
     if not path.exists():
         _create(path, legacy or secrets.token_hex(32))

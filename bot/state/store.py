@@ -241,8 +241,12 @@ class StateStore:
         """
         stamp = _stamp(cutoff)
         deleted = 0
-        for table, column in (("questions", "asked_at"), ("feedback", "given_at"), ("votes_cast", "given_at"),
-                              ("lookups", "looked_up_at")):
+        for table, column in (
+            ("questions", "asked_at"),
+            ("feedback", "given_at"),
+            ("votes_cast", "given_at"),
+            ("lookups", "looked_up_at"),
+        ):
             deleted += await self._db.execute(f"DELETE FROM {table} WHERE {column} < ?", (stamp,))
         return deleted
 

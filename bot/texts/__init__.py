@@ -98,8 +98,7 @@ VI = Texts(
     next="Sau ▶️",
     main_menu="🏠 Màn hình đầu",
     please_type=(
-        "Tôi chỉ đọc được tin nhắn chữ. Bạn vui lòng gõ câu hỏi của mình "
-        "(không cần gửi ảnh, giọng nói hay tệp)."
+        "Tôi chỉ đọc được tin nhắn chữ. Bạn vui lòng gõ câu hỏi của mình (không cần gửi ảnh, giọng nói hay tệp)."
     ),
     too_long="Tin nhắn khá dài, tôi đã đọc phần đầu ({limit} ký tự).",
     greeting="Xin chào! Bạn cần hỏi gì về thi hành án dân sự? Cứ gõ câu hỏi, hoặc chọn bên dưới.",
@@ -139,11 +138,7 @@ EN = Texts(
     menu_language="🌐 Tiếng Việt",
     ask_prompt="Just type your question, e.g. <i>where do I pay the judgment debt</i>.",
     contact=(
-        "<b>{agency}</b>\n"
-        "Address: {address}\n"
-        "Hotline: {hotline}\n"
-        "Reception hours: {office_hours}\n"
-        "Website: {website}"
+        "<b>{agency}</b>\nAddress: {address}\nHotline: {hotline}\nReception hours: {office_hours}\nWebsite: {website}"
     ),
     no_match=(
         "Sorry, I do not have an answer to this question yet. It has been recorded so staff can add one.\n\n"
