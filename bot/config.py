@@ -1,6 +1,6 @@
 """Typed settings from config.yaml and the environment: the only reader of both.
 
-The models (every key, its default and its help) are in bot/settings.py; they are re-exported here.
+The models (every key, its default and its help) are in bot/settings/; they are re-exported here.
 """
 
 from __future__ import annotations

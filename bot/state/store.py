@@ -73,7 +73,7 @@ class StateStore:
 
         Args:
             path: a SQLite file (a Path, a plain path or `sqlite:///path`) or a `postgresql://`
-                URL (see state.url in bot/settings.py).
+                URL (see state.url in bot/settings/core.py).
             busy_timeout: seconds to wait for another process's SQLite write lock before
                 `sqlite3.OperationalError` (and the PostgreSQL connect timeout).
 
