@@ -24,6 +24,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from telegram import Bot
@@ -126,7 +127,7 @@ async def baseline(count: int) -> dict[str, float]:
     return figures
 
 
-ROWS = [
+ROWS: list[tuple[str, Callable[[dict[str, float], float], str]]] = [
     ("achieved rate (first to last accepted send)", lambda f, c: f"{f['rate']:.2f}/s = {f['rate'] / c:.1%} of {c:g}/s"),
     ("gap between sends p50 / p99", lambda f, c: f"{f['gap_p50']:.0f} / {f['gap_p99']:.0f} ms"),
     ("429 answers", lambda f, c: f"{f['throttled']:.0f}"),
