@@ -86,7 +86,7 @@ async def _run(
             await _wait_replied(server, list(pushed), 60)
             steady = [server.sent_to(c)[0].sent_at - t for c, t in pushed.items()]
             # Full speed: `users` citizens, each asking again as soon as answered (closed loop).
-            cpu_bot, cpu_harness = _cpu_seconds(process.pid), time.process_time()
+            cpu_bot, cpu_harness, cpu_db = _cpu_seconds(process.pid), time.process_time(), engines.database_cpu(state)
             full: list[float] = []
             start = time.monotonic()
 
@@ -101,6 +101,7 @@ async def _run(
             elapsed = time.monotonic() - start
             cpu_bot = (_cpu_seconds(process.pid) - cpu_bot) / len(full) * 1000
             cpu_harness = (time.process_time() - cpu_harness) / len(full) * 1000
+            cpu_db = (engines.database_cpu(state) - cpu_db) / len(full) * 1000
             rss, peak = _rss_mib(process.pid)
         finally:
             process.terminate()
@@ -110,6 +111,7 @@ async def _run(
         "steady 50/s p50 ms": _pct(steady, 0.5), "steady 50/s p99 ms": _pct(steady, 0.99),
         "full speed replies/s": len(full) / elapsed, "full speed p50 ms": _pct(full, 0.5),
         "full speed p99 ms": _pct(full, 0.99), "bot CPU ms per reply": cpu_bot,
+        "PostgreSQL CPU ms/reply": cpu_db,
         "server CPU ms per reply": cpu_harness, "RSS MiB (end)": rss, "RSS MiB (peak)": peak,
         "mean question chars": statistics.mean(len(q) for q in questions),
     }

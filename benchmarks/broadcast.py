@@ -12,7 +12,8 @@ when a server is reachable), each with its own `--subscribers` (default 3,000: a
 each; 10,000 takes about 7). Reported: achieved messages per second (first to last accepted
 send), the gap between consecutive accepted sends (p50 / p99), 429 answers, lost and duplicate
 messages, the sender's CPU per message sent (the bot process from its first send to its last;
-not measured for the baseline, which runs inside the harness with the server) and its memory.
+not measured for the baseline, which runs inside the harness with the server), the PostgreSQL
+server processes' CPU per message in the same span (SQLite's is inside the bot's), and memory.
 """
 
 from __future__ import annotations
@@ -65,17 +66,20 @@ async def _subscribe(target: Path | str, chats: range) -> None:
                 await store.announcements.subscribe(chat, ["tiep-dan"])
 
 
-async def _watch(server: FakeTelegram, pid: int, count: int, began: float) -> tuple[float, float, int]:
-    """Wait for every copy: (the bot's peak RSS, its CPU seconds from its first send, copies then)."""
-    peak, cpu_at_first, first = 0.0, 0.0, 0
+async def _watch(server: FakeTelegram, pid: int, count: int, began: float,
+                 state: engines.StateDatabase) -> tuple[float, float, float, int]:
+    """Wait for every copy: (the bot's peak RSS, its CPU seconds and the PostgreSQL server's from
+    the bot's first send on, copies sent then)."""
+    peak, cpu_at_first, db_at_first, first = 0.0, 0.0, 0.0, 0
     while (sent := len(server.copies("lịch tiếp công dân tháng 12"))) < count:
         await asyncio.sleep(1.0)
         peak = max(peak, _rss_mib(pid)[1])
         if not cpu_at_first and sent:
-            cpu_at_first, first = _cpu_seconds(pid), sent
+            cpu_at_first, db_at_first, first = _cpu_seconds(pid), engines.database_cpu(state), sent
         if time.monotonic() - began > count / 10 + 120:
             break
-    return max(peak, _rss_mib(pid)[1]), _cpu_seconds(pid) - cpu_at_first, first
+    db = engines.database_cpu(state) - db_at_first
+    return max(peak, _rss_mib(pid)[1]), _cpu_seconds(pid) - cpu_at_first, db, first
 
 
 async def ours(count: int, engine: str) -> dict[str, float]:
@@ -97,7 +101,7 @@ async def ours(count: int, engine: str) -> dict[str, float]:
         bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=ROOT, env=env,
                                                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
         try:
-            peak, cpu, first = await _watch(server, bot.pid, count, began)
+            peak, cpu, db, first = await _watch(server, bot.pid, count, began, state)
         finally:
             bot.terminate()
             await bot.communicate()
@@ -105,6 +109,7 @@ async def ours(count: int, engine: str) -> dict[str, float]:
     figures = _figures(server, chats, time.monotonic() - began)
     figures["peak_rss_mib"] = peak
     figures["cpu_ms"] = cpu / max(1, count - first) * 1000
+    figures["db_cpu_ms"] = db / max(1, count - first) * 1000
     return figures
 
 
@@ -133,6 +138,7 @@ ROWS: list[tuple[str, Callable[[dict[str, float], float], str]]] = [
     ("429 answers", lambda f, c: f"{f['throttled']:.0f}"),
     ("lost / duplicate messages", lambda f, c: f"{f['lost']:.0f} / {f['duplicates']:.0f}"),
     ("sender CPU per message", lambda f, c: f"{f['cpu_ms']:.2f} ms" if "cpu_ms" in f else "-"),
+    ("PostgreSQL server CPU per message", lambda f, c: f"{f['db_cpu_ms']:.2f} ms" if "db_cpu_ms" in f else "-"),
     ("peak resident memory of the sender", lambda f, c: f"{f['peak_rss_mib']:.0f} MiB"),
     ("total time", lambda f, c: f"{f['seconds']:.0f} s"),
 ]

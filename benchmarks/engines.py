@@ -71,7 +71,8 @@ def _fresh_schema() -> Iterator[str]:
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(f"CREATE SCHEMA {schema}")
     try:
-        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        # application_name lets database_cpu find the bot's server processes
+        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}&application_name={schema}"
     finally:
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -82,6 +83,25 @@ class StateDatabase:
     config: str  # the `state:` lines of a config.yaml
     env: dict[str, str]  # the bot process's environment
     target: Path | str  # what `StateStore.open` takes
+
+
+def database_cpu(state: StateDatabase) -> float:
+    """CPU seconds used so far by the PostgreSQL server processes serving this run's database
+    (0 for SQLite, which runs inside the bot process and is counted in its CPU)."""
+    if isinstance(state.target, Path):
+        return 0.0
+    name = state.target.rsplit("application_name=", 1)[1]
+    with psycopg.connect(server_url(), autocommit=True) as connection:
+        pids = [row[0] for row in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (name,)).fetchall()]
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone, or the server is on another machine
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 @contextmanager
