@@ -1,6 +1,6 @@
 """The bot as a separate process against the loopback Bot API server, under load.
 
-    python -m benchmarks.bot_load [--steady-seconds 20] [--burst 3000]
+    python -m benchmarks.bot_load [--steady-seconds 20] [--burst 3000] [--engines sqlite postgresql]
 
 Simulated citizens (each with its own chat) send questions from tests/data/questions.yaml:
 first at a steady 50 questions/s (a new citizen each time), then at full speed (100 citizens,
@@ -10,6 +10,8 @@ against benchmarks/echo_bot.py, the smallest python-telegram-bot bot, as the bas
 own overall rate cap (telegram.overall_rate) is lifted here: this measures what the process can
 do, not Telegram's limits. So is the per-citizen limit (telegram.user_burst): its check still runs
 on every update, but these synthetic citizens ask again the moment they are answered.
+The bot runs once per state engine (benchmarks/engines.py: SQLite, and PostgreSQL in a fresh
+schema when a server is reachable); each run of the default sizes takes about half a minute.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks import engines
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,18 +57,18 @@ async def _wait_replied(server: FakeTelegram, chats: list[int], timeout: float) 
 
 
 async def _run(
-    module: list[str], questions: list[str], steady_seconds: float, burst: int, users: int
+    module: list[str], questions: list[str], steady_seconds: float, burst: int, users: int, *, engine: str = "sqlite"
 ) -> dict[str, float]:
     server = await FakeTelegram().start()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, engines.state_database(engine, Path(tmp)) as state:
         config = Path(tmp) / "config.yaml"
         config.write_text(
-            f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp}/state.sqlite3\n"
+            f"faq:\n  dir: {ROOT / 'faq'}\n{state.config}"
             "telegram:\n  overall_rate: 0\n  user_burst: 100000\nlogging:\n  level: WARNING\n",
             encoding="utf-8",
         )
         env = {
-            **os.environ,
+            **state.env,
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": server.base_url,
             "BOT_CONFIG": str(config),
@@ -89,7 +92,7 @@ async def _run(
             await _wait_replied(server, list(pushed), 60)
             steady = [server.sent_to(c)[0].sent_at - t for c, t in pushed.items()]
             # Full speed: `users` citizens, each asking again as soon as answered (closed loop).
-            cpu_bot, cpu_harness = _cpu_seconds(process.pid), time.process_time()
+            cpu_bot, cpu_harness, cpu_db = _cpu_seconds(process.pid), time.process_time(), engines.database_cpu(state)
             full: list[float] = []
             start = time.monotonic()
 
@@ -104,6 +107,7 @@ async def _run(
             elapsed = time.monotonic() - start
             cpu_bot = (_cpu_seconds(process.pid) - cpu_bot) / len(full) * 1000
             cpu_harness = (time.process_time() - cpu_harness) / len(full) * 1000
+            cpu_db = (engines.database_cpu(state) - cpu_db) / len(full) * 1000
             rss, peak = _rss_mib(process.pid)
         finally:
             process.terminate()
@@ -116,6 +120,7 @@ async def _run(
         "full speed p50 ms": _pct(full, 0.5),
         "full speed p99 ms": _pct(full, 0.99),
         "bot CPU ms per reply": cpu_bot,
+        "PostgreSQL CPU ms/reply": cpu_db,
         "server CPU ms per reply": cpu_harness,
         "RSS MiB (end)": rss,
         "RSS MiB (peak)": peak,
@@ -128,21 +133,30 @@ def main() -> None:
     parser.add_argument("--steady-seconds", type=float, default=20)
     parser.add_argument("--burst", type=int, default=3000, help="questions in the full-speed phase")
     parser.add_argument("--users", type=int, default=100, help="citizens asking at once at full speed")
+    engines.add_option(parser)
     args = parser.parse_args()
+    chosen = engines.choose(args.engines)
     cases = yaml.safe_load((ROOT / "tests" / "data" / "questions.yaml").read_text(encoding="utf-8"))
     questions = [str(c["q"]) for c in cases]
-    ours = asyncio.run(_run(["bot"], questions, args.steady_seconds, args.burst, args.users))
+    columns = {
+        f"bot {engines.LABELS[engine]}": asyncio.run(
+            _run(["bot"], questions, args.steady_seconds, args.burst, args.users, engine=engine)
+        )
+        for engine in chosen
+    }
     if os.environ.get("BENCH_ONLY_OURS"):
-        print(ours)
+        print(columns)
         return
-    baseline = asyncio.run(_run(["benchmarks.echo_bot"], questions, args.steady_seconds, args.burst, args.users))
+    columns["echo bot"] = asyncio.run(
+        _run(["benchmarks.echo_bot"], questions, args.steady_seconds, args.burst, args.users)
+    )
     print(
         f"{len(questions)} distinct questions; steady: {args.steady_seconds:g} s at 50/s; full speed: "
         f"{args.burst} questions from {args.users} citizens, each asking again when answered"
     )
-    print(f"{'':26} {'THADS bot':>10} {'echo bot':>10}")
-    for key, value in ours.items():
-        print(f"{key:26} {value:10.1f} {baseline[key]:10.1f}")
+    print(f"{'':26}" + "".join(f"{name:>16}" for name in columns))
+    for key in columns["echo bot"]:
+        print(f"{key:26}" + "".join(f"{figures[key]:16.1f}" for figures in columns.values()))
 
 
 if __name__ == "__main__":
