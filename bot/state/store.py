@@ -88,7 +88,8 @@ class StateStore:
             row = await db.fetchone("SELECT value FROM meta WHERE key = 'user_key_secret'")
             # moved out of the database before it is deleted
             key = state_key(sqlite_path(path), str(row[0]) if row else None)
-            await db.execute("DELETE FROM meta WHERE key = 'user_key_secret'")
+            if row:  # a write only when an older database still holds its key
+                await db.execute("DELETE FROM meta WHERE key = 'user_key_secret'")
         except BaseException:
             await db.close()
             raise
@@ -122,11 +123,14 @@ class StateStore:
         )
 
     async def failed_lookups(self, user_id: int, since: dt.datetime) -> int:
-        """Failed lookups by this user since `since` (UTC)."""
+        """Failed lookups by this user since `since` (UTC): the per-user limit."""
+        return await self._failures("user_key", self.user_key(user_id), since)
+
+    async def _failures(self, column: str, key: str, since: dt.datetime) -> int:
         row = await self._db.fetchone(
-            "SELECT count(*) FROM lookups WHERE user_key = ? AND looked_up_at >= ? "
+            f"SELECT count(*) FROM lookups WHERE {column} = ? AND looked_up_at >= ? "
             "AND outcome IN ('unknown', 'wrong_factor')",
-            (self.user_key(user_id), since.isoformat(timespec="seconds")),
+            (key, since.isoformat(timespec="seconds")),
         )
         return int(row[0]) if row else 0
 
@@ -262,12 +266,7 @@ class StateStore:
 
     async def failed_case_lookups(self, code: str, since: dt.datetime) -> int:
         """Failed lookups of this case code by anyone since `since` (UTC): the per-case limit."""
-        row = await self._db.fetchone(
-            "SELECT count(*) FROM lookups WHERE code_key = ? AND looked_up_at >= ? "
-            "AND outcome IN ('unknown', 'wrong_factor')",
-            (self.code_key(code), since.isoformat(timespec="seconds")),
-        )
-        return int(row[0]) if row else 0
+        return await self._failures("code_key", self.code_key(code), since)
 
     async def forget_idle_chats(self) -> int:
         """Forget chats that follow no topic and no case and wait for no delivery: their row (a raw
