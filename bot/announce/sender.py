@@ -1,8 +1,8 @@
 """The paced broadcast sender: works through the outbox in the state database.
 
 Pace: sends start at most `rate` per second overall, never twice to one chat within
-`per_chat_seconds`. A 429 is first waited out by python-telegram-bot's AIORateLimiter (which holds
-every request meanwhile); one that still comes through pauses the sender for its retry_after.
+`per_chat_seconds`. A 429 is first waited out by the bot's rate limiter (bot/ratelimit.py, which
+holds every request meanwhile); one that still comes through pauses the sender for its retry_after.
 Network errors and 5xx are retried with backoff up to `max_attempts`; 403 / chat-not-found mark
 the chat unreachable. Each outcome is committed as soon as Telegram answers; a restart resumes
 the rows still pending.
