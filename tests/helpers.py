@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -240,3 +241,25 @@ async def prepare(tmp_path: Path, config: Path, chats: range, text: str) -> None
     out, err = await queued.communicate()
     assert queued.returncode == 0, err.decode()
     assert "Đã xếp thông báo #1 vào hàng gửi" in out.decode()
+
+
+async def bot_process(
+    config: Path,
+    base_url: str,
+    *,
+    stdout: int = asyncio.subprocess.PIPE,
+    stderr: int = asyncio.subprocess.PIPE,
+    **env: str,
+) -> asyncio.subprocess.Process:
+    """`python -m bot` as a real process on `config`, talking to the Bot API at `base_url` with
+    the tests' token; `env` adds environment variables (e.g. TELEGRAM_WEBHOOK_SECRET)."""
+    environ = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": base_url,
+        "BOT_CONFIG": str(config),
+        **env,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=ROOT, env=environ, stdout=stdout, stderr=stderr
+    )

@@ -4,19 +4,16 @@ Telegram's limits, with blocked users, 5xx and dropped connections, and a kill -
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.fake_telegram import TOKEN, FakeTelegram, Fault
-from tests.helpers import prepare
+from tests.fake_telegram import FakeTelegram, Fault
+from tests.helpers import ROOT, bot_process, prepare
 
 pytestmark = pytest.mark.slow  # real processes, thousands of sends, kill -9
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def write_config(tmp_path: Path, rate: int) -> Path:
@@ -32,21 +29,7 @@ def write_config(tmp_path: Path, rate: int) -> Path:
 
 
 async def start_bot(config: Path, telegram: FakeTelegram) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "BOT_CONFIG": str(config),
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    return await bot_process(config, telegram.base_url, stdout=asyncio.subprocess.DEVNULL)
 
 
 async def stop_bot(process: asyncio.subprocess.Process) -> str:

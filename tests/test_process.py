@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import html
-import os
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.faq.loader import load_faq
 from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.helpers import ROOT, bot_process
 
 pytestmark = pytest.mark.slow  # the bot as a real process
-ROOT = Path(__file__).resolve().parent.parent
 
 
 async def test_bot_process_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -24,21 +22,7 @@ async def test_bot_process_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
     telegram = await FakeTelegram().start()
     config = tmp_path / "config.yaml"
     config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n", encoding="utf-8")
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "BOT_CONFIG": str(config),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await bot_process(config, telegram.base_url)
     try:
         secret_question = "bí mật riêng tư: tôi nợ 37 triệu có được trả góp tiền thi hành án không"
         await telegram.send_text(41, "/start")

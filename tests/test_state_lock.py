@@ -5,7 +5,6 @@ lock says so and exits instead of hanging."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
 import sys
@@ -15,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.state import StateStore
-from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.fake_telegram import FakeTelegram
+from tests.helpers import ROOT, bot_process
 
 pytestmark = pytest.mark.slow  # the bot and terminal commands as real processes
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def write_config(tmp_path: Path) -> Path:
@@ -59,20 +58,8 @@ async def command(config: Path, *args: str, timeout: float = 30) -> tuple[int, s
 async def test_terminal_commands_succeed_while_the_bot_serves_start(tmp_path: Path) -> None:
     telegram = await FakeTelegram().start()
     config = write_config(tmp_path)
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "BOT_CONFIG": str(config),
-    }
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+    bot = await bot_process(
+        config, telegram.base_url, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
     )
     notice = tmp_path / "notice.txt"
     notice.write_text("Lịch tiếp công dân tháng 12.", encoding="utf-8")

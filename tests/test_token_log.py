@@ -8,17 +8,14 @@ import asyncio
 import contextlib
 import io
 import logging
-import os
 import signal
 import socket
-import sys
 import time
 from pathlib import Path
 
 from bot.logs import REDACTED, Redact, secrets_of
 from tests.fake_telegram import TOKEN, FakeTelegram, Fault
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT, bot_process
 
 
 class Blackhole:
@@ -84,15 +81,7 @@ async def test_no_token_in_the_log_when_the_bot_api_hangs_drops_and_times_out(tm
         f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\ntelegram:\n  retry_seconds: 2\n",
         encoding="utf-8",
     )
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "BOT_CONFIG": str(config),
-        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{door.port}/bot",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
+    process = await bot_process(config, f"http://127.0.0.1:{door.port}/bot")
     try:
         await telegram.send_text(41, "/start")
         await telegram.wait_for(41, 1, timeout=60)
@@ -152,22 +141,8 @@ async def test_no_token_in_the_output_when_telegram_rejects_it(tmp_path: Path) -
     telegram.faults.append(Fault("getMe", 401, 10))
     config = tmp_path / "config.yaml"
     config.write_text(f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n", encoding="utf-8")
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "BOT_CONFIG": str(config),
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-    }
     try:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            cwd=ROOT,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await bot_process(config, telegram.base_url)
         out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     finally:
         await telegram.stop()

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import sys
 from pathlib import Path
 
 from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.helpers import ROOT, bot_process
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s3cret-token-for-the-webhook"
 HUNDRED_MB = 100_000_000
 
@@ -47,16 +45,7 @@ async def test_webhook_refuses_strangers_and_huge_bodies_before_reading_them(
         f"    url: https://bot.example.test/telegram\n",
         encoding="utf-8",
     )
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "BOT_CONFIG": str(config),
-        "TELEGRAM_WEBHOOK_SECRET": SECRET,
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
+    process = await bot_process(config, telegram.base_url, TELEGRAM_WEBHOOK_SECRET=SECRET)
     port, start = unused_tcp_port, bytes(65536)
     try:
         await telegram.wait_until(lambda: bool(telegram.webhook.get("url")), timeout=60)
