@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.content import Content, Loaded, Rejected
 from bot.conversation import Conversation
 from bot.faq.yamlfile import Problem
+from bot.health import Health
 from bot.lookup import CaseLookup
 from bot.readiness import warn_placeholders
 from bot.reload import Outcome as ReloadOutcome
@@ -87,6 +88,7 @@ class Services:
         self.reloader = reloader
         self.startup = startup  # how the content loaded at start-up (a refusal is reported on start)
         self.outlet = outlet
+        self.health = Health()  # heartbeats of this process (bot/health.py), read by the health check
         content = reloader.current
         self.lookup = CaseLookup(
             open_case_store(settings), dict(content.glossary), settings.cases, state, settings.agency.hotline
