@@ -35,10 +35,11 @@ class Leader:
         health: Health,
         on_gained: Callable[[], None] | None = None,
         name: str = LEADER,
+        holder: str | None = None,
     ) -> None:
         self.leases = leases
         self.name = name
-        self.holder = holder_id()
+        self.holder = holder or holder_id()  # (tests give each in-process "instance" its own)
         self.seconds = settings.lease_seconds
         self.every = settings.lease_renew_seconds
         self.health = health
