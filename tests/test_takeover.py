@@ -170,7 +170,7 @@ async def test_kill_9_of_the_leader_mid_broadcast_the_other_instance_takes_over(
             await asyncio.wait_for(questions, 30)
             assert f":{other.pid}:" in lease_holder(url)
             with psycopg.connect(url) as connection:
-                statuses = dict(
+                statuses: dict[str, int] = dict(
                     connection.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall()
                 )
         finally:
