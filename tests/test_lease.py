@@ -1,6 +1,7 @@
 """The leader lease and the delivery claims on both state engines (tests/postgres.py): one holder
 at a time, takeover after expiry or release, two instances racing for it, and broadcasters on
-separate connections never sending a row twice."""
+separate connections never sending a row twice; the periodic jobs of two bots on one PostgreSQL
+database run on the leader only."""
 
 from __future__ import annotations
 
@@ -9,15 +10,21 @@ import collections
 import datetime as dt
 import socket
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from bot.announce.model import Announcement, Content, Delivery, Status
 from bot.announce.sender import Broadcaster, Outcome, Result
+from bot.cases.demo import demo_rows
 from bot.config import AnnouncementSettings, StateSettings
 from bot.health import Health
 from bot.leader import Leader
 from bot.state import StateStore
-from tests.postgres import rows
+from tests.fake_telegram import FakeTelegram
+from tests.helpers import make_settings, started, stopped
+from tests.postgres import TEST_KEY, fresh_schema, rows, skip_without_server
 
 A, B = "host-a:11:aaaa", "host-b:22:bbbb"  # instances on other machines
 
@@ -178,3 +185,35 @@ async def test_two_live_broadcasters_send_each_row_once_and_only_the_leader_send
             await leader.stop()
     assert sent == {chat: 1 for chat in range(300)}
     assert len(by) == 1  # the leader alone sent
+
+
+async def test_periodic_jobs_run_on_the_leader_only_and_move_with_the_lease(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skip_without_server()
+    monkeypatch.setenv("STATE_HMAC_KEY", TEST_KEY)
+    code = next(demo_rows(200))[1]["code"]
+    telegram = await FakeTelegram().start()
+    with fresh_schema() as url:
+        settings = make_settings(tmp_path, telegram.base_url, env={"STATE_DATABASE_URL": url})
+        first = await started(settings)  # leads: it started first (case checks every 0.2 s)
+        second = await started(settings)
+        try:
+            async with await StateStore.open(url) as state:
+                telegram.stall_until = time.monotonic() + 1  # sends hang a while: a second sender would overlap
+                await state.subscribe_case(70, code, "an older state")
+                await telegram.wait_for(70, 1)
+                await asyncio.sleep(1)  # five more checks on each instance
+                await stopped(first)  # a clean stop releases the lease: the second takes over within 3 s
+                await state.subscribe_case(71, code, "an older state")
+                await telegram.wait_for(71, 1, timeout=10)
+                await asyncio.sleep(1)
+        finally:
+            if first.running:
+                await stopped(first)
+            await stopped(second)
+            await telegram.stop()
+    assert [len(telegram.sent_to(chat)) for chat in (70, 71)] == [1, 1]  # one notice each, not one per instance
+    assert all(
+        message.text.startswith(f"🔔 Hồ sơ <b>{code}</b>") for chat in (70, 71) for message in telegram.sent_to(chat)
+    )
