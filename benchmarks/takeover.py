@@ -1,11 +1,12 @@
 """How long broadcasting stops when the instance sending it dies (kill -9), with several instances
 on one PostgreSQL database against a restart of a single instance.
 
-    python -m benchmarks.takeover [--runs 5] [--subscribers 1000]
+    python -m benchmarks.takeover [--runs 7] [--subscribers 1000]
 
 Every run: the loopback Bot API with Telegram's limits (30 sends/s overall, 1/s per chat), a fresh
 state database, the shipped settings (state.lease_seconds 10, lease_renew_seconds 3,
-announcements.rate 25/s), an announcement to `--subscribers` chats; once 50 copies went out, the
+announcements.rate 25/s), an announcement to `--subscribers` chats; once 50 copies went out and
+a further random 0-3 s passed (so the kill falls anywhere between two lease renewals), the
 sending process is killed with SIGKILL. Measured: seconds from the kill to the next copy accepted
 by the server, and the copies sent twice.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import random
 import signal
 import statistics
 import sys
@@ -72,7 +74,7 @@ async def _wait(predicate: Callable[[], bool], timeout: float) -> None:
         await asyncio.sleep(0.02)
 
 
-async def one_run(engine: str, two: bool, subscribers: int) -> tuple[float, int]:
+async def one_run(engine: str, two: bool, subscribers: int, delay: float) -> tuple[float, int]:
     """(seconds from the kill to the next copy, copies sent twice by then + 5 s)."""
     server = await FakeTelegram(rate_limit=30, chat_interval=1.0, retry_after=1).start()
     chats = range(2_000_000, 2_000_000 + subscribers)
@@ -93,6 +95,7 @@ async def one_run(engine: str, two: bool, subscribers: int) -> tuple[float, int]
             if two:
                 processes.append(await _bot(env))
             await _wait(lambda: _sent(server) >= KILL_AFTER, 60)
+            await asyncio.sleep(delay)
             processes[0].send_signal(signal.SIGKILL)
             await processes[0].wait()
             killed, before = time.monotonic(), _sent(server)
@@ -128,9 +131,11 @@ async def main(runs: int, subscribers: int) -> None:
         "baseline: 1 instance on SQLite, restarted": ("sqlite", False),
     }
     results: dict[str, list[tuple[float, int]]] = {label: [] for label in kinds}
+    delays = random.Random(14)
     for _ in range(runs):  # interleaved, so a slow moment of the machine hits every kind alike
+        delay = delays.uniform(0, 3)  # the same kill moment for each kind within a run
         for label, (engine, two) in kinds.items():
-            results[label].append(await one_run(engine, two, subscribers))
+            results[label].append(await one_run(engine, two, subscribers, delay))
     print(f"Broadcasting stopped by kill -9 of the sending process ({runs} runs, {subscribers} subscribers,")
     print("shipped settings: lease 10 s, renewed every 3 s); seconds from the kill to the next accepted copy:")
     for label, samples in results.items():
@@ -139,7 +144,7 @@ async def main(runs: int, subscribers: int) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--subscribers", type=int, default=1000)
     arguments = parser.parse_args()
     asyncio.run(main(arguments.runs, arguments.subscribers))
