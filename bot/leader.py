@@ -33,6 +33,7 @@ class Leader:
         leases: Leases,
         settings: StateSettings,
         health: Health,
+        *,
         on_gained: Callable[[], None] | None = None,
         name: str = LEADER,
         holder: str | None = None,
