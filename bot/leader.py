@@ -47,11 +47,19 @@ class Leader:
         self.on_gained = on_gained
         self._until = 0.0  # monotonic time until which this process leads
         self._stop = asyncio.Event()
+        self._tried = asyncio.Event()  # the first attempt was made
         self._task: asyncio.Task[None] | None = None
 
     @property
     def held(self) -> bool:
         return time.monotonic() < self._until
+
+    async def leads(self) -> bool:
+        """Whether this process leads, after its first attempt when it is running (a job due at
+        start-up does not skip its run because the lease was not asked for yet)."""
+        if self._task is not None and not self._stop.is_set():
+            await self._tried.wait()
+        return self.held
 
     async def attempt(self) -> bool:
         """Take or renew the lease once; whether this process leads now."""
@@ -63,6 +71,7 @@ class Leader:
         else:
             self._until = started + self.seconds if won else 0.0
         now = self.held
+        self._tried.set()
         self.health.flag(LEADER, now)
         if now and not was:
             log.info("leader lease taken: this instance sends broadcasts and runs the periodic jobs")
