@@ -10,7 +10,8 @@ The Telegram application, the local console and the command line all open it her
 
 What leaves the process (announcements, progress and approval messages, reports to the staff
 chat) goes through an `Outlet`; without one (console, command line) nothing is sent and the
-broadcaster is never started.
+broadcaster is never started. With an outlet the process also competes for the leader lease
+(bot/leader.py): several instances on one PostgreSQL database send each broadcast once.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bot.content import Content, Loaded, Rejected
 from bot.conversation import Conversation
 from bot.faq.yamlfile import Problem
 from bot.health import Health
+from bot.leader import Leader
 from bot.lookup import CaseLookup
 from bot.readiness import warn_placeholders
 from bot.reload import Outcome as ReloadOutcome
@@ -89,6 +91,8 @@ class Services:
         self.startup = startup  # how the content loaded at start-up (a refusal is reported on start)
         self.outlet = outlet
         self.health = Health()  # heartbeats of this process (bot/health.py), read by the health check
+        # Among instances on one database, the leader alone sends broadcasts and runs the periodic jobs.
+        self.leader = Leader(state.leases, settings.state, self.health)
         content = reloader.current
         self.lookup = CaseLookup(
             open_case_store(settings), dict(content.glossary), settings.cases, state, settings.agency.hotline
@@ -100,7 +104,10 @@ class Services:
             settings.announcements,
             on_progress=self._progress if outlet else None,
             on_approval=self._approval if outlet else None,
+            leader=self.leader,
+            health=self.health,
         )
+        self.leader.on_gained = self.broadcaster.wake
         self.desk = Desk(
             state.announcements,
             self.board,
@@ -153,6 +160,7 @@ class Services:
         staff chat about refused ones, and watch the files (`faq.watch`)."""
         self.reloader.on_loaded, self.reloader.on_rejected = self._loaded, self._rejected
         if self.outlet is not None:
+            self.leader.start()
             self.broadcaster.start()
         if isinstance(self.startup, Rejected):
             self.background.append(asyncio.create_task(self._rejected(self.startup.problems)))
@@ -160,9 +168,15 @@ class Services:
             self.background.append(asyncio.create_task(self.reloader.watch(), name="faq-watch"))
 
     async def stop(self) -> None:
-        """Sends in flight finish and are recorded (the rest waits for the next run); the watcher ends."""
+        """Sends in flight finish and are recorded (the rest waits for the next run or the next
+        leader: the claims and the lease are given up); the watcher ends."""
         if self.outlet is not None:
             await self.broadcaster.stopped()
+            try:
+                await self.state.announcements.release_claims(self.leader.holder)
+            except Exception as exc:  # another leader takes them anyway, once the lease has expired
+                log.warning("broadcast claims not released (%s)", type(exc).__name__)
+            await self.leader.stop()
         for task in self.background:
             task.cancel()
         await asyncio.gather(*self.background, return_exceptions=True)

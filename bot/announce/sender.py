@@ -7,6 +7,12 @@ Network errors and 5xx are retried with backoff up to `max_attempts`; 403 / chat
 the chat unreachable. Each outcome is committed as soon as Telegram answers; a restart resumes
 the rows still pending.
 
+Several instances (bot/leader.py): only the holder of the leader lease runs this loop's work; the
+others only beat their health. Rows are claimed before they are sent (bot/state/deliveries.py),
+and a new leader re-sends the rows a dead one claimed and never recorded: at most `parallel`
+sends were in flight, so at most `parallel` recipients (max(4, ceil(rate / 2)): 13 at the
+default 25/s) get a second copy from a takeover.
+
 Where a recipient can get a second copy: a send in flight when the process dies; a timeout after
 Telegram accepted the message (it is retried: a duplicate is better than a citizen skipped); and
 a state-database write failing right after a send (the row stays pending and is sent again).
@@ -28,8 +34,12 @@ from functools import partial
 from typing import Protocol
 
 from bot.announce.model import Announcement, Delivery, Status
+from bot.announce.pacing import Pacer, done
 from bot.config import AnnouncementSettings
+from bot.health import Health
+from bot.leader import Leader
 from bot.state.announcements import AnnouncementStore
+from bot.state.lease import holder_id
 
 log = logging.getLogger(__name__)
 
@@ -60,35 +70,6 @@ Ask = Callable[[Announcement], Awaitable[bool]]  # True when at least one approv
 ASK_AGAIN_SECONDS = 300  # when no approver could be reached
 
 
-class Pacer:
-    """Spaces send starts evenly at `rate` per second; `pause` holds everything back."""
-
-    def __init__(self, rate: float) -> None:
-        self._interval = 1.0 / rate
-        self._next = 0.0
-        self._paused_until = 0.0
-
-    def pause(self, seconds: float) -> None:
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
-
-    async def wait(self) -> None:
-        while True:
-            now = time.monotonic()
-            at = max(self._next, self._paused_until)
-            if at <= now:
-                # After an idle spell do not burst to catch up: at most one interval of credit.
-                self._next = max(self._next, now - self._interval) + self._interval
-                return
-            await asyncio.sleep(at - now)
-
-
-def _done(
-    in_flight: dict[int, asyncio.Task[None]], slots: asyncio.Semaphore, chat_id: int, _: asyncio.Task[None]
-) -> None:
-    in_flight.pop(chat_id, None)
-    slots.release()
-
-
 class Broadcaster:
     """Runs in the bot process: starts due announcements and sends them, one at a time."""
 
@@ -101,6 +82,8 @@ class Broadcaster:
         on_progress: Notify | None = None,
         on_approval: Ask | None = None,
         poll_seconds: float = 1.0,
+        leader: Leader | None = None,
+        health: Health | None = None,
     ) -> None:
         self.store = store
         self.transport = transport
@@ -108,6 +91,11 @@ class Broadcaster:
         self.on_progress = on_progress
         self.on_approval = on_approval
         self.poll_seconds = poll_seconds
+        self.leader, self.health = leader, health
+        # Who claims the rows, under which lease; an unrecorded claim of ours is retried after `stale` seconds.
+        self.holder = leader.holder if leader else holder_id()
+        self.lease = leader.name if leader else None
+        self.stale = leader.seconds if leader else 10.0
         self.parallel = max(4, math.ceil(settings.rate / 2))  # sends in flight (Telegram answers in ~0.1-0.3 s)
         self._pacer = Pacer(settings.rate)
         self._last_sent: dict[int, float] = {}
@@ -116,6 +104,11 @@ class Broadcaster:
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+
+    @property
+    def leading(self) -> bool:
+        """Whether this process may send now (always, without a leader lease)."""
+        return self.leader is None or self.leader.held
 
     def wake(self) -> None:
         """Look at the outbox now (an official just queued or approved something)."""
@@ -140,8 +133,10 @@ class Broadcaster:
     async def run(self) -> None:
         """Serve the outbox until stop()."""
         while not self._stop.is_set():
+            self._beat()
             try:
-                await self.tick()
+                if self.leading:
+                    await self.tick()
             except Exception:  # the outbox must keep working; the row that failed is retried
                 log.exception("broadcast loop error")
                 await asyncio.sleep(self.poll_seconds)
@@ -153,7 +148,7 @@ class Broadcaster:
         """One pass: ask approvers, start what is due, send what is sending."""
         await self._housekeeping()
         for item in await self.store.with_status(Status.SENDING):
-            if self._stop.is_set():
+            if self._stop.is_set() or not self.leading:
                 return
             await self._send_all(item)
 
@@ -185,10 +180,11 @@ class Broadcaster:
         slots = asyncio.Semaphore(self.parallel)
         last_report = last_check = 0.0
         log.info("broadcast %d: %d recipients, %d pending", item.id, item.counts.total, item.counts.pending)
-        while not self._stop.is_set() and item.id not in self._cancelled:
+        while not self._stop.is_set() and item.id not in self._cancelled and self.leading:
             now = time.monotonic()
             if now - last_check >= 1.0:  # cancelled elsewhere (another process)?
                 last_check = now
+                self._beat()
                 if await self.store.status(item.id) != Status.SENDING:
                     break
                 self._forget_old(now)
@@ -196,13 +192,7 @@ class Broadcaster:
             if now - last_report >= self.settings.progress_seconds:
                 last_report = now
                 await self._report(item.id)
-            # Snapshot before the read: a send finishing during it leaves in_flight but was read as pending.
-            busy = set(in_flight)
-            batch = [
-                row
-                for row in await self.store.pending(item.id, time.time(), self.parallel * 4)
-                if row[0] not in busy and row[0] not in in_flight
-            ]
+            batch = await self._claim(item.id, in_flight)
             if not batch:
                 if in_flight:
                     await asyncio.wait(in_flight.values(), timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
@@ -210,30 +200,49 @@ class Broadcaster:
                 due = await self.store.next_retry(item.id)
                 if due is None:
                     break
-                await asyncio.sleep(min(max(due - time.time(), 0.01), 1.0))
+                await asyncio.sleep(min(max(due - time.time(), 0.05), 1.0))  # (rows claimed elsewhere)
                 continue
             for chat_id, attempts in batch:
                 await slots.acquire()
                 await self._pacer.wait()
-                if self._stop.is_set() or item.id in self._cancelled:
+                if self._stop.is_set() or item.id in self._cancelled or not self.leading:
                     slots.release()
                     break
-                too_soon = self._last_sent.get(chat_id, -math.inf) + self.settings.per_chat_seconds - time.monotonic()
-                if too_soon > 0:
+                if await self._too_soon(item.id, chat_id, attempts):
                     slots.release()
-                    await self.store.record(
-                        item.id, chat_id, Delivery.PENDING, attempts=attempts, next_at=time.time() + too_soon
-                    )
                     continue
                 self._last_sent[chat_id] = time.monotonic()
                 task = asyncio.create_task(self._deliver(item, chat_id, attempts))
                 in_flight[chat_id] = task
-                task.add_done_callback(partial(_done, in_flight, slots, chat_id))
+                task.add_done_callback(partial(done, in_flight, slots, chat_id))
         if in_flight:
             await asyncio.wait(in_flight.values())
         if await self.store.finish(item.id):
             log.info("broadcast %d finished", item.id)
         await self._report(item.id)
+
+    async def _claim(self, announcement_id: int, in_flight: dict[int, asyncio.Task[None]]) -> list[tuple[int, int]]:
+        """Rows to send next, claimed for this process; none of those it is sending."""
+        # Snapshot before the read: a send finishing during it leaves in_flight but was read as pending.
+        busy = set(in_flight)
+        claimed = await self.store.claim(
+            announcement_id, time.time(), self.parallel * 4, holder=self.holder, lease=self.lease, stale=self.stale
+        )
+        return [row for row in claimed if row[0] not in busy and row[0] not in in_flight]
+
+    async def _too_soon(self, announcement_id: int, chat_id: int, attempts: int) -> bool:
+        """Whether this chat had a message less than per_chat_seconds ago (then its row waits until then)."""
+        wait = self._last_sent.get(chat_id, -math.inf) + self.settings.per_chat_seconds - time.monotonic()
+        if wait > 0:
+            await self.store.record(
+                announcement_id,
+                chat_id,
+                Delivery.PENDING,
+                attempts=attempts,
+                next_at=time.time() + wait,
+                holder=self.holder,
+            )
+        return wait > 0
 
     async def _deliver(self, item: Announcement, chat_id: int, attempts: int) -> None:
         try:
@@ -241,23 +250,32 @@ class Broadcaster:
         except Exception:  # a transport bug must not lose the row: it stays pending and is retried
             log.exception("broadcast %d: unexpected send error", item.id)
             result = Result(Outcome.TRANSIENT)
-        store = self.store
+        store, holder = self.store, self.holder
         if result.outcome == Outcome.SENT:
-            await store.record(item.id, chat_id, Delivery.SENT, attempts=attempts + 1, message_id=result.message_id)
+            await store.record(
+                item.id, chat_id, Delivery.SENT, attempts=attempts + 1, message_id=result.message_id, holder=holder
+            )
         elif result.outcome == Outcome.BLOCKED:
-            await store.record(item.id, chat_id, Delivery.BLOCKED, attempts=attempts + 1)
+            await store.record(item.id, chat_id, Delivery.BLOCKED, attempts=attempts + 1, holder=holder)
         elif result.outcome == Outcome.REFUSED:
-            await store.record(item.id, chat_id, Delivery.FAILED, attempts=attempts + 1)
+            await store.record(item.id, chat_id, Delivery.FAILED, attempts=attempts + 1, holder=holder)
         elif result.outcome == Outcome.RETRY_AFTER:
             self._pacer.pause(result.retry_after)
             await store.record(
-                item.id, chat_id, Delivery.PENDING, attempts=attempts, next_at=time.time() + result.retry_after
+                item.id,
+                chat_id,
+                Delivery.PENDING,
+                attempts=attempts,
+                next_at=time.time() + result.retry_after,
+                holder=holder,
             )
         elif attempts + 1 >= self.settings.max_attempts:
-            await store.record(item.id, chat_id, Delivery.FAILED, attempts=attempts + 1)
+            await store.record(item.id, chat_id, Delivery.FAILED, attempts=attempts + 1, holder=holder)
         else:
             backoff = min(2.0**attempts, 60.0) * random.uniform(1.0, 1.5)  # jitter: retries do not arrive in step
-            await store.record(item.id, chat_id, Delivery.PENDING, attempts=attempts + 1, next_at=time.time() + backoff)
+            await store.record(
+                item.id, chat_id, Delivery.PENDING, attempts=attempts + 1, next_at=time.time() + backoff, holder=holder
+            )
 
     async def _report(self, announcement_id: int) -> None:
         if self.on_progress is None:
@@ -271,6 +289,10 @@ class Broadcaster:
             await callback(item)
         except Exception:  # a failed progress edit must not stop the broadcast
             log.warning("broadcast %d: notifying the official failed", item.id, exc_info=True)
+
+    def _beat(self) -> None:
+        if self.health is not None:
+            self.health.beat("broadcaster")
 
     def _forget_old(self, now: float) -> None:
         horizon = now - self.settings.per_chat_seconds

@@ -15,7 +15,9 @@ log = logging.getLogger(__name__)
 
 
 async def notify_case_changes(context: BotContext) -> None:
-    """Send followers the changes found in the current case export."""
+    """Send followers the changes found in the current case export (the leader instance only)."""
+    if not await context.services.leader.leads():
+        return
     lookup = context.services.conversation.lookup
     retry = context.services.settings.telegram.retry_seconds
     for notice in await lookup.changes():
@@ -38,7 +40,9 @@ async def notify_case_changes(context: BotContext) -> None:
 async def forget_old_questions(context: BotContext) -> None:
     """Delete stored questions, feedback, the lookup audit, broadcast recipients and refusals older
     than `state.retention_days`, language choices older than `preference_days`, and drafts older
-    than `draft_days`; chats that follow nothing any more."""
+    than `draft_days`; chats that follow nothing any more (the leader instance only)."""
+    if not await context.services.leader.leads():
+        return
     settings = context.services.settings.state
     days, now = settings.retention_days, dt.datetime.now(dt.UTC)
     cutoff = now - dt.timedelta(days=days)

@@ -126,6 +126,20 @@ class StateSettings(_Section):
         "database lock held by the running bot before giving up (SQLite); "
         "the connect timeout (PostgreSQL).",
     )
+    lease_seconds: float = Field(
+        10,
+        ge=1,
+        le=600,
+        description="Several instances on one database: the leader (broadcasts, periodic jobs) holds its "
+        "lease this long; another instance takes over at most this long (plus lease_renew_seconds) after "
+        "the leader stops renewing it.",
+    )
+    lease_renew_seconds: float = Field(
+        3,
+        gt=0,
+        le=300,
+        description="How often the leader renews its lease and the other instances try to take it.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -144,6 +158,12 @@ class StateSettings(_Section):
                 "url: không ghi mật khẩu vào tệp cấu hình; dùng PGPASSWORD hoặc STATE_DATABASE_URL "
                 "(no password in the file: use the environment)"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _renew_within_lease(self) -> StateSettings:
+        if self.lease_renew_seconds * 2 > self.lease_seconds:
+            raise ValueError("lease_renew_seconds must be at most half of lease_seconds (the lease would lapse)")
         return self
 
     @property

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from bot.announce.model import Announcement, Content, Counts, Delivery, Status
+from bot.announce.model import Announcement, Content, Counts, Status
+from bot.state.deliveries import Deliveries
 from bot.state.engine import Database, Row
-from bot.state.subscriptions import Subscriptions, _iso, _now
+from bot.state.subscriptions import _iso, _now
 
 _COLUMNS = (
     "id, topic, text, media_kind, media_id, author_id, author_name, status, created_at, send_at, "
@@ -25,7 +26,7 @@ def _time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-class AnnouncementStore(Subscriptions):
+class AnnouncementStore(Deliveries):
     """SQL for subscriptions and broadcasts, on the state database's connection."""
 
     def __init__(self, db: Database) -> None:
@@ -226,44 +227,6 @@ class AnnouncementStore(Subscriptions):
             )
             deleted += await self._db.execute("DELETE FROM deliveries WHERE announcement_id = ?", (announcement_id,))
         return deleted + await self._db.execute("DELETE FROM refusals WHERE refused_at < ?", (_iso(cutoff),))
-
-    async def pending(self, announcement_id: int, now: float, limit: int) -> list[tuple[int, int]]:
-        """Up to `limit` (chat_id, attempts) due for sending (next_at is a Unix time)."""
-        rows = await self._db.fetchall(
-            "SELECT chat_id, attempts FROM deliveries WHERE announcement_id = ? AND status = 'pending' "
-            "AND next_at <= ? ORDER BY next_at, chat_id LIMIT ?",
-            (announcement_id, now, limit),
-        )
-        return [(int(a), int(b)) for a, b in rows]
-
-    async def next_retry(self, announcement_id: int) -> float | None:
-        """When the earliest pending delivery is due (Unix time), or None when none is pending."""
-        row = await self._db.fetchone(
-            "SELECT min(next_at) FROM deliveries WHERE announcement_id = ? AND status = 'pending'", (announcement_id,)
-        )
-        return float(row[0]) if row and row[0] is not None else None
-
-    async def record(
-        self,
-        announcement_id: int,
-        chat_id: int,
-        status: Delivery,
-        *,
-        attempts: int,
-        next_at: float = 0.0,
-        message_id: int | None = None,
-    ) -> None:
-        """One recipient's outcome, committed at once (this is the crash-safety window)."""
-        done = None if status == Delivery.PENDING else _now()
-        # A message Telegram accepted counts as sent even if the announcement was cancelled meanwhile.
-        current = "('pending', 'cancelled')" if status == Delivery.SENT else "('pending')"
-        await self._db.execute(
-            "UPDATE deliveries SET status = ?, attempts = ?, next_at = ?, message_id = ?, done_at = ? "
-            f"WHERE announcement_id = ? AND chat_id = ? AND status IN {current}",
-            (str(status), attempts, next_at, message_id, done, announcement_id, chat_id),
-        )
-        if status == Delivery.BLOCKED:
-            await self._set_active(chat_id, False, _now())
 
     async def cancel(self, announcement_id: int) -> bool:
         """Stop an announcement that has not finished; its unsent deliveries are cancelled first

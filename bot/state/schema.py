@@ -114,10 +114,20 @@ _CASE_LIMITS = [
     """CREATE INDEX IF NOT EXISTS lookups_by_code ON lookups (code_key, looked_up_at)""",
 ]
 
+# Several instances on one database (bot/state/lease.py): a lease row per name (the leader's
+# name, who holds it, until when: a Unix time on the database's clock), and each delivery's claim
+# (which sender took it to send, and when) so a new leader re-sends only what a dead one left in flight.
+_LEASES = [
+    """CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at {real} NOT NULL)""",
+    """ALTER TABLE deliveries ADD COLUMN claimed_by TEXT""",
+    """ALTER TABLE deliveries ADD COLUMN claimed_at {real}""",
+]
+
 # Step 1 is the schema of the releases before versioned migrations: IF NOT EXISTS, so a file
 # they created (with no schema_version) is brought up to it and recorded as version 1.
 MIGRATIONS: list[list[str]] = [
     [*_CORE, *_ANNOUNCEMENTS, *_VOTES, *_CASE_LIMITS],
+    _LEASES,
 ]
 
 _TOKENS = {

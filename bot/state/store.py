@@ -17,6 +17,7 @@ from types import TracebackType
 from bot.state.announcements import AnnouncementStore
 from bot.state.engine import Database, connect, sqlite_path
 from bot.state.keys import state_key
+from bot.state.lease import Leases
 from bot.state.schema import migrate
 
 _QUESTION_CHARS = 1000  # stored questions are cut to this length
@@ -61,6 +62,7 @@ class StateStore:
         self._db = db
         self._secret = secret
         self.announcements = AnnouncementStore(db)
+        self.leases = Leases(db)
 
     @property
     def dialect(self) -> str:
