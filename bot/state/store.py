@@ -15,6 +15,8 @@ from pathlib import Path
 from types import TracebackType
 
 from bot.state.announcements import AnnouncementStore
+from bot.state.claims import UpdateClaims
+from bot.state.dialogue import DialogueStore
 from bot.state.engine import Database, connect, sqlite_path
 from bot.state.keys import state_key
 from bot.state.schema import migrate
@@ -61,6 +63,8 @@ class StateStore:
         self._db = db
         self._secret = secret
         self.announcements = AnnouncementStore(db)
+        self.claims = UpdateClaims(db)  # webhook updates claimed by an instance (bot/webhook.py)
+        self.dialogue = DialogueStore(db, secret, self.user_key)  # lookups and the desk, shared by instances
 
     @property
     def dialect(self) -> str:
