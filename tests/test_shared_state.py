@@ -24,6 +24,7 @@ from bot.lookup import CaseLookup
 from bot.state import StateStore
 from bot.state.claims import Claim
 from bot.texts.announce import DESK
+from bot.throttle import Verdict
 from tests.helpers import AUTHOR, ROOT
 from tests.postgres import rows
 
@@ -186,3 +187,19 @@ async def test_the_desk_waits_for_an_official_on_every_instance(
     assert pick.text == DESK.pick_topic and not await on_a.waiting(AUTHOR)
     await on_a.begin(AUTHOR)
     assert await on_b.abandon(AUTHOR) is not None and await on_a.abandon(AUTHOR) is None  # /huy on B
+
+
+async def test_the_flood_throttle_is_shared_on_postgresql(two: tuple[StateStore, StateStore]) -> None:
+    a, b = two
+    if not a.floods.available:  # SQLite: one instance, its in-memory buckets (bot/throttle.py)
+        assert await a.floods.forget_idle(0) == 0
+        return
+    verdicts = [await (a, b)[n % 2].floods.admit(70, 3, 60) for n in range(6)]  # alternately on A and B
+    assert verdicts == [Verdict.ADMIT] * 3 + [Verdict.WARN, Verdict.DROP, Verdict.DROP]
+    assert await b.floods.admit(71, 3, 60) is Verdict.ADMIT  # someone else is not affected
+    await asyncio.sleep(1.1)  # one message a second comes back
+    assert [await a.floods.admit(70, 3, 60), await b.floods.admit(70, 3, 60)] == [Verdict.ADMIT, Verdict.DROP]
+    concurrent = await asyncio.gather(*((a, b)[n % 2].floods.admit(72, 3, 60) for n in range(20)))
+    assert concurrent.count(Verdict.ADMIT) == 3 and concurrent.count(Verdict.WARN) == 1
+    await asyncio.sleep(0.05)
+    assert await a.floods.forget_idle(0.01) == 3 and await a.floods.forget_idle(0.01) == 0

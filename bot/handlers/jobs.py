@@ -52,5 +52,7 @@ async def forget_old_questions(context: BotContext) -> None:
     # Webhook update claims (Telegram gives up on an update within a day) and expired dialogue state.
     deleted += await state.claims.forget_before(now - dt.timedelta(days=KEEP_DAYS))
     deleted += await state.dialogue.forget_expired()
+    telegram = context.services.settings.telegram  # a flood bucket is full again after burst / rate
+    deleted += await state.floods.forget_idle(60 * telegram.user_burst / telegram.user_per_minute)
     if deleted:
         log.info("retention: %d stored row(s) older than %d days deleted", deleted, days)

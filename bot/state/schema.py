@@ -134,6 +134,14 @@ _INSTANCES = [
         PRIMARY KEY (user_key, kind)
     )""",
     """CREATE INDEX IF NOT EXISTS dialogue_by_expiry ON dialogue (expires_at)""",
+    # The flood throttle's buckets, shared on PostgreSQL (bot/state/flood.py).
+    """CREATE TABLE IF NOT EXISTS floods (
+        sender_key TEXT PRIMARY KEY,
+        tokens {real} NOT NULL,
+        at {real} NOT NULL,
+        warned INTEGER NOT NULL DEFAULT 0,
+        verdict TEXT NOT NULL
+    )""",
 ]
 
 # Step 1 is the schema of the releases before versioned migrations: IF NOT EXISTS, so a file
