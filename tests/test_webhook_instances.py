@@ -23,6 +23,7 @@ import pytest
 from bot.cases.service import build_demo
 from bot.cases.store import CaseStore
 from bot.config import Settings
+from bot.texts.throttle import SLOW_DOWN_VI
 from bot.webhook import open_webhook
 from tests.fake_telegram import TOKEN, FakeTelegram, Fault, Sent
 from tests.helpers import ROOT, bot_process, make_settings, started, stopped
@@ -62,13 +63,13 @@ async def deliver(update: dict[str, Any], *ports: int, timeout: float = 30) -> l
     raise AssertionError(f"no instance took the update: {seen}")
 
 
-def write_config(tmp_path: Path, name: str, port: int) -> Path:
+def write_config(tmp_path: Path, name: str, port: int, limits: str) -> Path:
     config = tmp_path / f"{name}.yaml"
     config.write_text(
         f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'unused.sqlite3'}\n"
         f"cases:\n  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n  database: {tmp_path / 'cases.sqlite3'}\n"
         f"  demo: true\n"
-        f"telegram:\n  mode: webhook\n  retry_seconds: 30\n  user_burst: 100000\n"
+        f"telegram:\n  mode: webhook\n  retry_seconds: 30\n{limits}"
         f"  webhook:\n    listen: 127.0.0.1\n    port: {port}\n    url: https://bot.example.test/telegram\n"
         f"    claim_seconds: {CLAIM_SECONDS}\n",
         encoding="utf-8",
@@ -95,10 +96,12 @@ def database() -> Iterator[str]:
 
 @pytest.fixture
 async def instances(
-    telegram: FakeTelegram, tmp_path: Path, settings: Settings, database: str
+    request: pytest.FixtureRequest, telegram: FakeTelegram, tmp_path: Path, settings: Settings, database: str
 ) -> AsyncIterator[tuple[Instance, Instance]]:
     """Instances A and B: two `python -m bot` processes in webhook mode on one PostgreSQL schema,
-    sharing one (synthetic) case export."""
+    sharing one (synthetic) case export; the per-citizen throttle lifted unless a test passes
+    its `telegram` lines (indirect parametrisation)."""
+    limits = getattr(request, "param", "  user_burst: 100000\n")
     build_demo(settings, tmp_path / "cases.sqlite3", 200)
     started_: list[Instance] = []
     try:
@@ -106,7 +109,7 @@ async def instances(
             log = tmp_path / f"{name}.log"
             with log.open("wb") as out:
                 process = await bot_process(
-                    write_config(tmp_path, name, port),
+                    write_config(tmp_path, name, port, limits),
                     telegram.base_url,
                     stdout=out.fileno(),
                     stderr=out.fileno(),
@@ -207,6 +210,18 @@ async def test_the_lookup_limits_hold_across_both_instances(
     assert rows(database, "SELECT count(*) FROM lookups WHERE outcome = 'wrong_factor'") == [(10 + 5,)]
     await deliver(await text_update(telegram, 88, "/tracuu"), a.port)  # handled when it is answered 200
     assert telegram.sent_to(88)[-1].text.startswith("Bạn đã tra cứu sai nhiều lần")
+
+
+@pytest.mark.parametrize("instances", ["  user_burst: 10\n  user_per_minute: 1\n"], indirect=True)
+async def test_the_flood_throttle_holds_across_both_instances(
+    telegram: FakeTelegram, instances: tuple[Instance, Instance]
+) -> None:
+    ports = (instances[0].port, instances[1].port)
+    for number in range(30):  # one citizen floods, the load balancer alternating between instances
+        await deliver(await text_update(telegram, 95, "xin chào"), ports[number % 2])
+    texts = [message.text for message in telegram.sent_to(95)]
+    assert texts.count(SLOW_DOWN_VI) == 1  # told once, by whichever instance saw the first excess
+    assert len(texts) == 10 + 1  # the burst of both instances together, not of each
 
 
 async def test_an_update_whose_instance_was_killed_is_answered_by_the_other_on_retry(
