@@ -34,25 +34,31 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 async def handle_once(application: Any, update: Update, holder: str, claim_seconds: float) -> web.Response:
-    """Handle `update` unless another instance did or does; 200 only once it is handled."""
+    """Handle `update` unless another instance did or does; 200 only once it is handled. It is
+    claimed once one of the Application's concurrent slots is free (as updates from its queue
+    wait for one), so the claim's age measures handling, not waiting."""
     claims, bot_id = application.bot_data.services.state.claims, application.bot.id
-    try:
-        claim = await claims.claim(bot_id, update.update_id, holder, claim_seconds)
-    except Exception as exc:  # the state database is unreachable: Telegram keeps the update and retries
-        log.warning("an update could not be claimed (%s); Telegram will send it again", type(exc).__name__)
-        raise web.HTTPServiceUnavailable() from None
-    if claim is Claim.DONE:
-        return web.Response()
-    if claim is Claim.BUSY:  # another instance is on it: done by Telegram's retry, or taken over then
-        raise web.HTTPServiceUnavailable()
-    try:  # within the Application's concurrency limit, as updates from its queue are
-        await application.update_processor.process_update(update, application.process_update(update))
-    except BaseException:
-        with contextlib.suppress(Exception):
-            await claims.release(bot_id, update.update_id, holder)
-        raise
-    if not await claims.finish(bot_id, update.update_id, holder):
-        log.warning("an update took longer than webhook.claim_seconds and was taken over by another instance")
+
+    async def claimed() -> None:
+        try:
+            claim = await claims.claim(bot_id, update.update_id, holder, claim_seconds)
+        except Exception as exc:  # the state database is unreachable: Telegram keeps the update and retries
+            log.warning("an update could not be claimed (%s); Telegram will send it again", type(exc).__name__)
+            raise web.HTTPServiceUnavailable() from None
+        if claim is Claim.BUSY:  # another instance is on it: done by Telegram's retry, or taken over then
+            raise web.HTTPServiceUnavailable()
+        if claim is Claim.DONE:
+            return
+        try:
+            await application.process_update(update)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await claims.release(bot_id, update.update_id, holder)
+            raise
+        if not await claims.finish(bot_id, update.update_id, holder):
+            log.warning("an update took longer than webhook.claim_seconds and was taken over by another instance")
+
+    await application.update_processor.process_update(update, claimed())
     return web.Response()
 
 
