@@ -20,6 +20,8 @@ from bot.announce.model import Content
 from bot.cases.glossary import load_glossary
 from bot.cases.store import CaseStore
 from bot.config import Official, Settings
+from bot.dialogue import User
+from bot.dialogue.preferences import Preferences
 from bot.lookup import CaseLookup
 from bot.state import StateStore
 from bot.state.claims import Claim
@@ -203,3 +205,15 @@ async def test_the_flood_throttle_is_shared_on_postgresql(two: tuple[StateStore,
     assert concurrent.count(Verdict.ADMIT) == 3 and concurrent.count(Verdict.WARN) == 1
     await asyncio.sleep(0.05)
     assert await a.floods.forget_idle(0.01) == 3 and await a.floods.forget_idle(0.01) == 0
+
+
+async def test_a_language_chosen_on_one_instance_is_used_by_the_other(
+    two: tuple[StateStore, StateStore], state_url: Path | str
+) -> None:
+    on_a, on_b = Preferences(two[0]), Preferences(two[1])
+    citizen = User(id=42, language_code="vi")
+    assert await on_b.language(citizen) == "vi"  # B has answered this citizen before
+    assert await on_a.choose(citizen, "en") == "en"  # the choice is made on A
+    if isinstance(state_url, str):  # PostgreSQL, several instances: B sees it at the next message
+        assert await on_b.language(citizen) == "en"
+    assert await Preferences(two[1]).language(citizen) == "en"  # and any instance started after

@@ -1,5 +1,7 @@
 """The citizen's language: the choice stored in the state database, with the recent users'
-choices kept in memory (a small LRU) so a message does not wait on the database."""
+choices kept in memory (a small LRU) so a message does not wait on the database. Not on
+PostgreSQL: there several instances share the state, and a choice made on one must be seen by
+the others at the citizen's next message (one primary-key read per message instead)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ class Preferences:
     def __init__(self, state: StateStore) -> None:
         self.state = state
         self._chosen: OrderedDict[int, str | None] = OrderedDict()  # recent users' choices, from the state DB
+        self._cached = state.dialect == "sqlite"  # one instance: nobody else changes a choice
 
     async def language(self, user: User) -> str:
         """The user's chosen language, else English for English clients, else Vietnamese."""
@@ -45,6 +48,8 @@ class Preferences:
         return language
 
     def _remember(self, user_id: int, language: str | None) -> None:
+        if not self._cached:
+            return
         self._chosen[user_id] = language
         self._chosen.move_to_end(user_id)
         if len(self._chosen) > _LANGUAGE_CACHE:
