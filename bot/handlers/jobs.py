@@ -38,9 +38,9 @@ async def notify_case_changes(context: BotContext) -> None:
 
 async def forget_old_questions(context: BotContext) -> None:
     """Delete stored questions, feedback, the lookup audit, broadcast recipients and refusals older
-        than `state.retention_days`, language choices older than `preference_days`, and drafts older
-        than `draft_days`; chats that follow nothing any more; webhook update claims older than two days
-    and expired dialogue state."""
+    than `state.retention_days`, language choices older than `preference_days`, and drafts older
+    than `draft_days`; chats that follow nothing any more; webhook update claims older than two
+    days, expired dialogue state and idle flood buckets."""
     settings = context.services.settings.state
     days, now = settings.retention_days, dt.datetime.now(dt.UTC)
     cutoff = now - dt.timedelta(days=days)
