@@ -79,8 +79,8 @@ class Conversation:
 
     async def cancel(self, user: User) -> list[Reply]:
         """/huy: stop a pending lookup."""
-        if self.lookup.pending(user.id):
-            return self.lookup.cancel(user.id, await self.preferences.english(user))
+        if await self.lookup.pending(user.id):
+            return await self.lookup.cancel(user.id, await self.preferences.english(user))
         return await self.menu.ask(user)
 
     async def help(self, user: User) -> list[Reply]:
@@ -102,7 +102,7 @@ class Conversation:
 
     async def text(self, user: User, message: str) -> list[Reply]:
         """A free-text message: the next step of a pending lookup, a case code, or a question."""
-        if self.lookup.pending(user.id):
+        if await self.lookup.pending(user.id):
             return await self.lookup.receive(user.id, await self.preferences.english(user), message)
         code = self.lookup.codes.find(message)
         if code is not None:  # "cho em tra hồ sơ QN-2026-000066": a lookup, never a stored question

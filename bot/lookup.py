@@ -3,18 +3,18 @@
 An unknown code and a wrong second factor get the same neutral message. Failures are limited
 per user per hour and per case code across all users (a cool-down the agency configures), both
 counted in the state database, so a restart does not reset them; the check, the verification
-and the record run under one lock, so concurrent updates cannot slip past the limit. Every
-lookup is audited with pseudonyms only. Names are masked; no address or ID is ever shown.
+and the record run as one exclusive step across every instance (bot/state/dialogue.py), so
+concurrent updates cannot slip past the limit. Where a citizen is in the dialogue (a code
+waiting for its second factor, the case last proved) is kept in the shared state too, the code
+sealed, so their next message may reach any instance. Every lookup is audited with pseudonyms
+only. Names are masked; no address or ID is ever shown.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import html
 import logging
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from bot.actions import LookupAction
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 _PENDING_SECONDS = 600  # an unfinished lookup is forgotten after this long
 _VERIFIED_SECONDS = 3600  # the "follow" button works this long after a successful lookup
+PENDING, PROVED = "lookup", "proved"  # their kinds in the shared dialogue state
 _CANCEL_WORDS = {"huy", "/huy", "thoi", "cancel", "/cancel", "stop"}
 
 
@@ -45,12 +46,6 @@ def mask(name: str) -> str:
 
 def money(amount: int, english: bool) -> str:
     return f"{amount:,} VND" if english else f"{amount:,}".replace(",", ".") + " đồng"
-
-
-@dataclass
-class _Pending:
-    code: str | None
-    since: float
 
 
 @dataclass(frozen=True)
@@ -75,26 +70,13 @@ class CaseLookup:
         self.codes = CodeFormat.configured(settings)
         self.state = state
         self.hotline = html.escape(hotline)
-        # Both ordered oldest first, so abandoned entries are pruned from the front.
-        self._pending: OrderedDict[int, _Pending] = OrderedDict()
-        self._verified: OrderedDict[int, tuple[str, float]] = OrderedDict()  # last case proved, when
-        self._guess = asyncio.Lock()  # limit check, verification and record are one step
+        # Shared by every instance: the pending lookup (its code sealed: "" until it is typed)
+        # and the last case proved, each with its expiry.
+        self.dialogue = state.dialogue
 
-    def _prune(self) -> None:
-        """Forget lookups abandoned half-way and old proofs of access."""
-        now = time.monotonic()
-        while self._pending and now - next(iter(self._pending.values())).since > _PENDING_SECONDS:
-            self._pending.popitem(last=False)
-        while self._verified and now - next(iter(self._verified.values()))[1] > _VERIFIED_SECONDS:
-            self._verified.popitem(last=False)
-
-    def pending(self, user_id: int) -> bool:
+    async def pending(self, user_id: int) -> bool:
         """Is this user in the middle of a lookup?"""
-        entry = self._pending.get(user_id)
-        if entry is not None and time.monotonic() - entry.since > _PENDING_SECONDS:
-            del self._pending[user_id]
-            return False
-        return entry is not None
+        return await self.dialogue.get(user_id, PENDING, secret=True) is not None
 
     def _texts(self, english: bool) -> CaseTexts:
         return CASE_EN if english else CASE_VI
@@ -117,60 +99,64 @@ class CaseLookup:
     async def begin(self, user_id: int, english: bool, typed_code: str | None = None) -> list[Reply]:
         """Start a lookup, with the code when the citizen already gave it."""
         texts = self._texts(english)
-        self._prune()
-        self._pending.pop(user_id, None)
+        await self.dialogue.forget_expired()  # abandoned lookups and old proofs: their codes go
+        await self.dialogue.drop(user_id, PENDING)
         if not self.available():
             return [Reply(texts.offline.format(hotline=self.hotline))]
         if await self._limited(user_id):
             await self.state.record_lookup(user_id, "limited", None)
             return [Reply(texts.limited.format(hotline=self.hotline))]
-        self._pending[user_id] = _Pending(None, time.monotonic())
+        await self.dialogue.put(user_id, PENDING, "", _PENDING_SECONDS, secret=True)
         if typed_code:
             return await self.receive(user_id, english, typed_code)
         return [Reply(texts.ask_code.format(example=html.escape(self.codes.example)), self._cancel_button(texts))]
 
-    def cancel(self, user_id: int, english: bool) -> list[Reply]:
-        self._pending.pop(user_id, None)
+    async def cancel(self, user_id: int, english: bool) -> list[Reply]:
+        await self.dialogue.drop(user_id, PENDING)
         return [Reply(self._texts(english).cancelled)]
 
     async def receive(self, user_id: int, english: bool, text: str) -> list[Reply]:
         """The next message of a pending lookup: the code, then the second factor."""
         texts = self._texts(english)
-        pending = self._pending.get(user_id)
+        pending = await self.dialogue.get(user_id, PENDING, secret=True)
         if pending is None:
             return await self.begin(user_id, english)
         if text.strip().lower() in _CANCEL_WORDS:
-            return self.cancel(user_id, english)
-        typed_code = self.codes.find(text) if pending.code is not None else None
-        if pending.code is None or typed_code:  # the code, or a new code instead of the factor
+            return await self.cancel(user_id, english)
+        typed_code = self.codes.find(text) if pending else None
+        if not pending or typed_code:  # the code, or a new code instead of the factor
             code = typed_code or self.codes.parse(text)
             if code is None:
                 return [
                     Reply(texts.bad_format.format(example=html.escape(self.codes.example)), self._cancel_button(texts))
                 ]
-            pending.code = code
+            await self.dialogue.put(user_id, PENDING, code, _PENDING_SECONDS, secret=True)
             factor = self.settings.second_factor_en if english else self.settings.second_factor
             return [Reply(texts.ask_factor.format(factor=html.escape(factor)), self._cancel_button(texts))]
-        code = pending.code
-        del self._pending[user_id]
-        async with self._guess:
-            return await self._check(user_id, english, code, text[:64])
+        code = await self.dialogue.take(user_id, PENDING, secret=True)
+        if not code:  # another instance finished it meanwhile (the same message, twice)
+            return await self.begin(user_id, english)
+        async with self.dialogue.exclusive():
+            replies, proved = await self._check(user_id, english, code, text[:64])
+        if proved:
+            await self.dialogue.put(user_id, PROVED, code, _VERIFIED_SECONDS, secret=True)
+        return replies
 
-    async def _check(self, user_id: int, english: bool, code: str, factor: str) -> list[Reply]:
-        """Verify one guess, within both limits (called under the lock)."""
+    async def _check(self, user_id: int, english: bool, code: str, factor: str) -> tuple[list[Reply], bool]:
+        """Verify one guess, within both limits (called in `exclusive`); whether access was proved."""
         texts = self._texts(english)
         if await self._limited(user_id):
             await self.state.record_lookup(user_id, "limited", code)
-            return [Reply(texts.limited.format(hotline=self.hotline))]
+            return [Reply(texts.limited.format(hotline=self.hotline))], False
         failures = await self._case_failures(code)
         if failures >= self.settings.max_failures_per_case:
             await self.state.record_lookup(user_id, "limited", code)
-            return [Reply(texts.locked.format(hotline=self.hotline))]
+            return [Reply(texts.locked.format(hotline=self.hotline))], False
         try:
             record = self.store.find(code)
             party = self.store.verify(code, factor) if record is not None else None
         except CaseStoreError:
-            return [Reply(texts.unavailable.format(hotline=self.hotline))]
+            return [Reply(texts.unavailable.format(hotline=self.hotline))], False
         if record is None or party is None:
             await self.state.record_lookup(user_id, "unknown" if record is None else "wrong_factor", code)
             if failures + 1 == self.settings.max_failures_per_case:  # the agency is told (no code in clear)
@@ -180,18 +166,15 @@ class CaseLookup:
                     failures + 1,
                     self.state.code_key(code)[:12],
                 )
-            return [Reply(texts.not_found.format(hotline=self.hotline))]
+            return [Reply(texts.not_found.format(hotline=self.hotline))], False
         await self.state.record_lookup(user_id, "found", code)
-        self._verified.pop(user_id, None)
-        self._verified[user_id] = (code, time.monotonic())
         answer = self.answer(record, english)
-        return [Reply(answer.text, ((Button(texts.follow, LookupAction.FOLLOW),),))]
+        return [Reply(answer.text, ((Button(texts.follow, LookupAction.FOLLOW),),))], True
 
     async def follow(self, user_id: int, english: bool) -> list[Reply]:
         """Subscribe the user to the case they last looked up successfully (never another)."""
         texts = self._texts(english)
-        self._prune()
-        code = self._verified.pop(user_id, (None, 0.0))[0]
+        code = await self.dialogue.take(user_id, PROVED, secret=True)
         record = self.store.find(code) if code else None
         if code is None or record is None:
             return [Reply("", notice=texts.cancelled)]

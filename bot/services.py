@@ -113,6 +113,7 @@ class Services:
             self.board,
             settings.announcements,
             user_key=state.user_key,
+            dialogue=state.dialogue,
             wake=self.broadcaster.wake,
             stop=self.broadcaster.cancel,
         )

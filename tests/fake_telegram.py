@@ -218,6 +218,11 @@ class FakeTelegram:
         }
         return await self._push({"callback_query": query})
 
+    def take_update(self) -> dict[str, Any]:
+        """The oldest update no getUpdates fetched, removed: a webhook test delivers it itself
+        (`send_text`, `press`... build it, with its update_id)."""
+        return self._updates.popleft()
+
     # -- what the bot did ------------------------------------------------------------------
 
     def copies(self, text_part: str) -> dict[int, int]:

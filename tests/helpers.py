@@ -161,6 +161,7 @@ async def open_core(
             board,
             announcements,
             user_key=state.user_key,
+            dialogue=state.dialogue,
             wake=lambda: woken.append(None),
             stop=state.announcements.cancel,
         )

@@ -17,6 +17,7 @@ from bot.config import load_settings
 from bot.lookup import CaseLookup, mask
 from bot.state import StateStore
 from tests.helpers import CODES, ROOT, ROW, STATUSES, write_csv
+from tests.postgres import rows
 
 
 @pytest.mark.parametrize(
@@ -208,10 +209,14 @@ async def test_abandoned_lookups_and_old_proofs_are_forgotten(tmp_path: Path) ->
             await lookup.begin(user, english=False, typed_code=ROW["code"])
         await lookup.begin(5000, english=False, typed_code=ROW["code"])
         await lookup.receive(5000, english=False, text="1970")  # a success: a proof of access
-        assert len(lookup._pending) == 2000 and len(lookup._verified) == 1
-        for entry in lookup._pending.values():  # eleven minutes later
-            entry.since -= 660
-        lookup._verified[5000] = (ROW["code"], lookup._verified[5000][1] - 3660)
+        assert rows(tmp_path / "state.sqlite3", "SELECT kind, count(*) FROM dialogue GROUP BY kind ORDER BY kind") == [
+            ("lookup", 2000),
+            ("proved", 1),
+        ]
+        sealed = rows(tmp_path / "state.sqlite3", "SELECT value FROM dialogue")
+        assert not any(ROW["code"] in str(value) for (value,) in sealed)  # codes are kept sealed (M4)
+        with sqlite3.connect(tmp_path / "state.sqlite3") as db:  # eleven minutes and an hour later
+            db.execute("UPDATE dialogue SET expires_at = expires_at - 3660")
         await lookup.begin(9000, english=False)
-        assert list(lookup._pending) == [9000] and not lookup._verified
+        assert rows(tmp_path / "state.sqlite3", "SELECT kind FROM dialogue") == [("lookup",)]
         assert (await lookup.follow(5000, english=False))[0].text == ""  # the old proof no longer subscribes

@@ -49,7 +49,7 @@ async def test_everyone_but_an_official_in_the_right_role_is_refused_and_recorde
     replies = await core.desk.begin(user) if data is None else await core.desk.action(user, data, None)
     assert replies == [Reply(DESK.refused)]
     assert refusals(core) == [recorded]
-    assert not core.desk.waiting(user) and core.woken == []
+    assert not await core.desk.waiting(user) and core.woken == []
 
 
 @pytest.mark.parametrize("data", ["a:t:{id}:chung", "a:s:{id}", "a:h:{id}", "a:x:{id}"])
@@ -58,7 +58,7 @@ async def test_another_officials_draft_is_not_yours(core: Core, data: str) -> No
     replies = await core.desk.action(APPROVER, data.format(id=announcement), (APPROVER, 1))
     assert replies == [Reply("", notice=DESK.not_yours)]
     assert await core.state.announcements.status(announcement) == Status.DRAFT
-    assert not core.desk.waiting(APPROVER) and core.woken == [] and refusals(core) == []
+    assert not await core.desk.waiting(APPROVER) and core.woken == [] and refusals(core) == []
 
 
 @pytest.mark.parametrize("number", ["²", "1234567890", "", "abc", "-1", "99"])
@@ -88,12 +88,12 @@ async def test_compose_preview_and_send_now(core: Core) -> None:
 async def test_schedule_asks_a_time_and_refuses_bad_or_past_ones(core: Core) -> None:
     announcement = await draft(core)
     [ask] = await core.desk.action(AUTHOR, f"a:h:{announcement}", None)
-    assert ask.text.startswith(DESK.ask_time.split("{")[0]) and core.desk.waiting(AUTHOR)
+    assert ask.text.startswith(DESK.ask_time.split("{")[0]) and await core.desk.waiting(AUTHOR)
     assert (await core.desk.received(AUTHOR, None, "ngày mai"))[0].text.startswith(DESK.bad_time.split("{")[0])
     assert await core.desk.received(AUTHOR, None, "01/01/2020 08:00") == [Reply(DESK.past_time)]
     later = dt.datetime.now(core.board.zone) + dt.timedelta(days=3)
     [done] = await core.desk.received(AUTHOR, None, f"{later:%d/%m/%Y} 08:00")
-    assert done.text.startswith(DESK.scheduled.split("{")[0]) and not core.desk.waiting(AUTHOR)
+    assert done.text.startswith(DESK.scheduled.split("{")[0]) and not await core.desk.waiting(AUTHOR)
     item = await core.state.announcements.get(announcement)
     assert item is not None and item.status == Status.SCHEDULED and item.send_at is not None
     assert core.board.local(item.send_at) == f"{later:%d/%m/%Y} 08:00" and core.woken == [None]
@@ -101,8 +101,8 @@ async def test_schedule_asks_a_time_and_refuses_bad_or_past_ones(core: Core) -> 
 
 async def test_cancel_while_composing_and_discard_a_draft(core: Core) -> None:
     await core.desk.begin(AUTHOR)
-    assert core.desk.abandon(AUTHOR) == [Reply(DESK.cancelled)] and not core.desk.waiting(AUTHOR)
-    assert core.desk.abandon(AUTHOR) is None  # nothing to cancel: /huy goes elsewhere
+    assert await core.desk.abandon(AUTHOR) == [Reply(DESK.cancelled)] and not await core.desk.waiting(AUTHOR)
+    assert await core.desk.abandon(AUTHOR) is None  # nothing to cancel: /huy goes elsewhere
     announcement = await draft(core)
     [gone] = await core.desk.action(AUTHOR, f"a:x:{announcement}", None)
     assert gone == Reply(DESK.discarded.format(id=announcement), edit=True)

@@ -105,7 +105,8 @@ async def test_a_replayed_vote_counts_once(telegram: FakeTelegram, tmp_path: Pat
 async def test_the_running_bots_retention_job_prunes_everything_that_grows(
     telegram: FakeTelegram, tmp_path: Path
 ) -> None:
-    """M8: the lookup audit, who-voted keys, language choices and drafts are pruned too."""
+    """M8: the lookup audit, who-voted keys, language choices and drafts are pruned too; so are
+    webhook update claims (after two days) and expired dialogue state (a sealed pending code)."""
     settings = make_settings(tmp_path, telegram.base_url, OFFICIALS)
     async with await StateStore.open(settings.state.path) as state:
         for _ in range(1000):
@@ -116,6 +117,10 @@ async def test_the_running_bots_retention_job_prunes_everything_that_grows(
         await state.record_feedback("noi-nop-tien", True, voter=1)
         await state.announcements.create("chung", Content("nháp cũ"), AUTHOR, "A", status=Status.DRAFT)
         await state.announcements.create("chung", Content("nháp mới"), AUTHOR, "A", status=Status.DRAFT)
+        for update_id in (1, 2):
+            await state.claims.claim(1, update_id, "instance", 90)
+        await state.dialogue.put(1, "lookup", "QN-2025-000123", -1, secret=True)  # expired
+        await state.dialogue.put(2, "lookup", "", 600, secret=True)
     old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=400)).isoformat(timespec="seconds")
     with sqlite3.connect(settings.state.path) as db:  # age them as if written 400 days ago
         db.execute("UPDATE lookups SET looked_up_at = ? WHERE outcome = 'limited'", (old,))
@@ -123,6 +128,7 @@ async def test_the_running_bots_retention_job_prunes_everything_that_grows(
         db.execute("UPDATE votes_cast SET given_at = ?", (old,))
         db.execute("UPDATE feedback SET given_at = ?", (old,))
         db.execute("UPDATE announcements SET created_at = ? WHERE text = 'nháp cũ'", (old,))
+        db.execute("UPDATE update_claims SET claimed_at = claimed_at - 3 * 86400 WHERE update_id = 1")
     app = await running(settings)
     try:
         assert app.job_queue is not None
@@ -133,10 +139,17 @@ async def test_the_running_bots_retention_job_prunes_everything_that_grows(
     with sqlite3.connect(settings.state.path) as db:
         counts = {
             table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("lookups", "preferences", "votes_cast", "feedback")
+            for table in ("lookups", "preferences", "votes_cast", "feedback", "update_claims", "dialogue")
         }
         drafts = db.execute("SELECT text FROM announcements").fetchall()
-    assert counts == {"lookups": 1, "preferences": 1, "votes_cast": 0, "feedback": 0}
+    assert counts == {
+        "lookups": 1,
+        "preferences": 1,
+        "votes_cast": 0,
+        "feedback": 0,
+        "update_claims": 1,
+        "dialogue": 1,
+    }
     assert drafts == [("nháp mới",)]
 
 

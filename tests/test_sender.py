@@ -82,7 +82,9 @@ async def test_an_old_reject_or_discard_button_cannot_stop_what_moved_on(state_u
         async def stop(number: int) -> bool:
             return await store.cancel(number)
 
-        desk = Desk(store, board, settings, user_key=state.user_key, wake=lambda: None, stop=stop)
+        desk = Desk(
+            store, board, settings, user_key=state.user_key, dialogue=state.dialogue, wake=lambda: None, stop=stop
+        )
         await desk.begin(1)
         await desk.received(1, Content("Cần duyệt."))
         await desk.action(1, "a:t:1:chung", None)

@@ -2,7 +2,9 @@
 stop a running broadcast, and the progress report. Free of Telegram.
 
 Its buttons' callback data is declared in bot/actions.py (DeskAction); every press is checked
-against the configured officials before anything else.
+against the configured officials before anything else. What the desk waits for from an official
+(content, or a send time) is kept in the shared state (bot/state/dialogue.py), so their next
+message may reach any instance.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from bot.announce.model import Announcement, Content, Status, in_the_past, parse
 from bot.config import AnnouncementSettings, Official
 from bot.replies import Button, Reply
 from bot.state.announcements import AnnouncementStore
+from bot.state.dialogue import DialogueStore
 from bot.texts.announce import DESK
 
 log = logging.getLogger(__name__)
 EXAMPLE_TIME = "01/12/2026 08:00"
 _EDITABLE = (Status.DRAFT,)
 _AUTHOR_ONLY = {"t", "s", "h", "x"}  # verbs on a draft: only its author (who is then its submitter)
+WAITING = "desk"  # its kind in the shared dialogue state: "content:0" or "time:<announcement id>"
+_WAIT_SECONDS = 24 * 3600  # an official's unfinished composing is forgotten after this long
 
 
 class Desk:
@@ -36,6 +41,7 @@ class Desk:
         settings: AnnouncementSettings,
         *,
         user_key: Callable[[int], str],
+        dialogue: DialogueStore,
         wake: Callable[[], None],
         stop: Callable[[int], Awaitable[bool]],
     ) -> None:
@@ -46,15 +52,25 @@ class Desk:
         self._user_key = user_key
         self._wake = wake
         self._stop = stop
-        self._waiting: dict[int, tuple[str, int]] = {}  # official -> ("content", 0) or ("time", announcement id)
+        self._dialogue = dialogue
 
     def is_official(self, user_id: int, role: str = "author") -> bool:
         official = self.officials.get(user_id)
         return official is not None and role in official.roles
 
-    def waiting(self, user_id: int) -> bool:
+    async def waiting(self, user_id: int) -> bool:
         """Whether this official's next message is an announcement's content or send time."""
-        return user_id in self._waiting
+        return await self._waited(user_id) is not None
+
+    async def _waited(self, user_id: int) -> tuple[str, int] | None:
+        value = await self._dialogue.get(user_id, WAITING) if user_id in self.officials else None
+        if value is None:
+            return None
+        kind, _, number = value.partition(":")
+        return kind, int(number or 0)
+
+    async def _wait(self, user_id: int, kind: str, announcement_id: int = 0) -> None:
+        await self._dialogue.put(user_id, WAITING, f"{kind}:{announcement_id}", _WAIT_SECONDS)
 
     def approvers(self, item: Announcement) -> list[int]:
         return [o.id for o in self.settings.officials if "approver" in o.roles and o.id != item.author_id]
@@ -69,19 +85,19 @@ class Desk:
         """/soanthongbao: the next message is the announcement."""
         if not self.is_official(user_id):
             return await self.refuse(user_id, "compose")
-        self._waiting[user_id] = ("content", 0)
+        await self._wait(user_id, "content")
         return [Reply(DESK.compose)]
 
-    def abandon(self, user_id: int) -> list[Reply] | None:
+    async def abandon(self, user_id: int) -> list[Reply] | None:
         """/huy while composing or scheduling."""
-        if self._waiting.pop(user_id, None) is None:
+        if user_id not in self.officials or not await self._dialogue.drop(user_id, WAITING):
             return None
         return [Reply(DESK.cancelled)]
 
     async def received(self, user_id: int, content: Content | None, text: str = "") -> list[Reply]:
         """The official's message while the desk waits for content (None: a kind it cannot send)
         or for a send time (`text`)."""
-        kind, announcement_id = self._waiting.get(user_id, ("", 0))
+        kind, announcement_id = await self._waited(user_id) or ("", 0)
         if kind == "time":
             return await self._schedule(user_id, announcement_id, text)
         if content is None:
@@ -92,7 +108,7 @@ class Desk:
             return [Reply(problem)]
         name = self.officials[user_id].name or str(user_id)
         announcement_id = await self.store.create(first, content, user_id, name, status=Status.DRAFT)
-        del self._waiting[user_id]
+        await self._dialogue.drop(user_id, WAITING)
         rows = tuple(
             (Button(self.board.topic_title(t.id), DeskAction.build("t", announcement_id, t.id)),)
             for t in self.settings.topics
@@ -118,7 +134,7 @@ class Desk:
         if verb == "s":
             return await self._send(user_id, item, None, where)
         if verb == "h" and item.status == Status.DRAFT:
-            self._waiting[user_id] = ("time", item.id)
+            await self._wait(user_id, "time", item.id)
             return [Reply(DESK.ask_time.format(example=EXAMPLE_TIME))]
         if verb == "x" and await self._drop(item.id, Status.DRAFT):
             return [Reply(DESK.discarded.format(id=item.id), edit=True)]
@@ -160,7 +176,7 @@ class Desk:
             return [Reply(DESK.bad_time.format(example=EXAMPLE_TIME))]
         if in_the_past(when):
             return [Reply(DESK.past_time)]
-        del self._waiting[user_id]
+        await self._dialogue.drop(user_id, WAITING)
         item = await self.store.get(announcement_id)
         if item is None:
             return [Reply(DESK.expired)]

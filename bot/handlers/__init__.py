@@ -47,11 +47,10 @@ def register(application: BotApplication, settings: Settings) -> None:
     for feature in CODECS:
         application.add_handler(CallbackQueryHandler(BUTTONS[feature], pattern=pattern(feature)))
     application.add_handler(CallbackQueryHandler(callbacks.button))
-    # An official's next message after /soanthongbao (or "schedule") is content, not a question.
+    # An official's next message after /soanthongbao (or "schedule") is content, not a question
+    # (announce.content asks the desk; what it does not wait for goes on as a question or hint).
     application.add_handler(
-        MessageHandler(
-            announce.Composing(application) & ~filters.COMMAND & ~filters.UpdateType.EDITED, announce.content
-        )
+        MessageHandler(announce.Official(application) & ~filters.COMMAND & ~filters.UpdateType.EDITED, announce.content)
     )
     # Edited messages are not re-answered (the answer is already in the chat): a short hint.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, messages.not_text))

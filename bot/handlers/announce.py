@@ -8,6 +8,7 @@ from telegram import Message, Update
 from telegram.ext import filters
 
 from bot.announce.model import Content
+from bot.handlers import messages
 from bot.handlers.common import send, user_of
 from bot.handlers.context import BotApplication, BotContext
 
@@ -28,9 +29,17 @@ async def button(update: Update, context: BotContext) -> None:
 
 
 async def content(update: Update, context: BotContext) -> None:
-    """The official's message after /soanthongbao (or the send time after "schedule")."""
+    """The official's message after /soanthongbao (or the send time after "schedule"); when the
+    desk waits for nothing from them (asked in the shared state: another instance may have
+    begun it), handled as anyone's message."""
     message = update.effective_message
     if message is None:
+        return
+    if not await context.services.desk.waiting(user_of(update).id):
+        if filters.TEXT.check_update(update):  # as the handlers after this one in bot/handlers/__init__.py
+            await messages.question(update, context)
+        elif not filters.StatusUpdate.ALL.check_update(update):
+            await messages.not_text(update, context)
         return
     text = message.text or message.caption or ""
     item: Content | None = None
@@ -45,20 +54,21 @@ async def content(update: Update, context: BotContext) -> None:
 
 async def cancel(update: Update, context: BotContext) -> None:
     """/huy while composing; otherwise the citizen's /huy (a pending case lookup)."""
-    replies = context.services.desk.abandon(user_of(update).id)
+    replies = await context.services.desk.abandon(user_of(update).id)
     if replies is None:
         replies = await context.services.conversation.cancel(user_of(update))
     await send(update, context, replies)
 
 
-class Composing(filters.MessageFilter):
-    """Messages from an official the desk is waiting on (content or a send time)."""
+class Official(filters.MessageFilter):
+    """Messages from a configured official: whether the desk waits on them (content or a send
+    time) is asked in `content`, since a filter cannot wait for the shared state."""
 
     def __init__(self, application: BotApplication) -> None:
-        super().__init__(name="Composing")
+        super().__init__(name="Official")
         self.application = application
 
     def filter(self, message: Message) -> bool:
         services = self.application.bot_data.services
         user = message.from_user
-        return services is not None and user is not None and services.desk.waiting(user.id)
+        return services is not None and user is not None and user.id in services.desk.officials

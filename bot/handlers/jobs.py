@@ -10,6 +10,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.handlers.common import deliver, markup
 from bot.handlers.context import BotContext
+from bot.state.claims import KEEP_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,8 @@ async def notify_case_changes(context: BotContext) -> None:
 async def forget_old_questions(context: BotContext) -> None:
     """Delete stored questions, feedback, the lookup audit, broadcast recipients and refusals older
     than `state.retention_days`, language choices older than `preference_days`, and drafts older
-    than `draft_days`; chats that follow nothing any more (the leader instance only)."""
+    than `draft_days`; chats that follow nothing any more; webhook update claims older than two
+    days, expired dialogue state and idle flood buckets (the leader instance only)."""
     if not await context.services.leader.leads():
         return
     settings = context.services.settings.state
@@ -51,5 +53,10 @@ async def forget_old_questions(context: BotContext) -> None:
     deleted += await state.forget_preferences_before(now - dt.timedelta(days=settings.preference_days))
     deleted += await state.forget_drafts_before(now - dt.timedelta(days=settings.draft_days))
     deleted += await state.forget_idle_chats()
+    # Webhook update claims (Telegram gives up on an update within a day) and expired dialogue state.
+    deleted += await state.claims.forget_before(now - dt.timedelta(days=KEEP_DAYS))
+    deleted += await state.dialogue.forget_expired()
+    telegram = context.services.settings.telegram  # a flood bucket is full again after burst / rate
+    deleted += await state.floods.forget_idle(60 * telegram.user_burst / telegram.user_per_minute)
     if deleted:
         log.info("retention: %d stored row(s) older than %d days deleted", deleted, days)

@@ -1,7 +1,9 @@
 """The per-citizen throttle, in front of every other handler (group -1 in the registration list).
 
 An update over the user's limit stops here: no handler runs, so nothing is answered or stored.
-The first of a flood gets a polite "slow down" (a message, or the button's notice), once.
+The first of a flood gets a polite "slow down" (a message, or the button's notice), once. On
+PostgreSQL the buckets are shared by every instance (bot/state/flood.py: one upsert per update);
+on SQLite, or while PostgreSQL fails, they are this process's own (bot/throttle.py).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class Gate:
         sender = user.id if user is not None else chat.id if chat is not None else None
         if sender is None:
             return
-        verdict = self.throttle.admit(sender)
+        verdict = await self._verdict(sender, context)
         if verdict is Verdict.ADMIT:
             return
         if verdict is Verdict.WARN:
@@ -48,3 +50,12 @@ class Gate:
             except TelegramError:  # best effort: the flood is dropped either way
                 log.warning("could not tell a user to slow down")
         raise ApplicationHandlerStop
+
+    async def _verdict(self, sender: int, context: BotContext) -> Verdict:
+        floods = context.services.state.floods
+        if floods.available:
+            try:
+                return await floods.admit(sender, self.throttle.burst, self.throttle.rate * 60)
+            except Exception as exc:  # the state database failed: this process's buckets meanwhile
+                log.warning("the shared flood throttle failed (%s); using this instance's", type(exc).__name__)
+        return self.throttle.admit(sender)

@@ -54,6 +54,13 @@ class WebhookSettings(_Section):
         description="Largest request body accepted; larger ones are refused (413) "
         "before they are read, after the secret header is checked.",
     )
+    claim_seconds: float = Field(
+        90,
+        ge=5,
+        le=3600,
+        description="Seconds an instance may take over an update before another instance, given "
+        "Telegram's retry of it, handles it instead (the first is presumed dead).",
+    )
 
 
 class TelegramSettings(_Section):

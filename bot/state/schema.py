@@ -123,11 +123,42 @@ _LEASES = [
     """ALTER TABLE deliveries ADD COLUMN claimed_at {real}""",
 ]
 
+# Several instances behind one webhook address (bot/state/claims.py, bot/state/dialogue.py): who
+# claimed each Telegram update, and conversation state that used to live in one process's memory.
+_INSTANCES = [
+    """CREATE TABLE IF NOT EXISTS update_claims (
+        bot_id {big} NOT NULL,
+        update_id {big} NOT NULL,
+        holder TEXT NOT NULL,
+        claimed_at {real} NOT NULL,
+        done INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (bot_id, update_id)
+    )""",
+    """CREATE INDEX IF NOT EXISTS update_claims_by_time ON update_claims (claimed_at)""",
+    """CREATE TABLE IF NOT EXISTS dialogue (
+        user_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        expires_at {real} NOT NULL,
+        PRIMARY KEY (user_key, kind)
+    )""",
+    """CREATE INDEX IF NOT EXISTS dialogue_by_expiry ON dialogue (expires_at)""",
+    # The flood throttle's buckets, shared on PostgreSQL (bot/state/flood.py).
+    """CREATE TABLE IF NOT EXISTS floods (
+        sender_key TEXT PRIMARY KEY,
+        tokens {real} NOT NULL,
+        at {real} NOT NULL,
+        warned INTEGER NOT NULL DEFAULT 0,
+        verdict TEXT NOT NULL
+    )""",
+]
+
 # Step 1 is the schema of the releases before versioned migrations: IF NOT EXISTS, so a file
 # they created (with no schema_version) is brought up to it and recorded as version 1.
 MIGRATIONS: list[list[str]] = [
     [*_CORE, *_ANNOUNCEMENTS, *_VOTES, *_CASE_LIMITS],
     _LEASES,
+    _INSTANCES,
 ]
 
 _TOKENS = {

@@ -15,7 +15,10 @@ from pathlib import Path
 from types import TracebackType
 
 from bot.state.announcements import AnnouncementStore
+from bot.state.claims import UpdateClaims
+from bot.state.dialogue import DialogueStore
 from bot.state.engine import Database, connect, sqlite_path
+from bot.state.flood import SharedThrottle
 from bot.state.keys import state_key
 from bot.state.lease import Leases
 from bot.state.schema import migrate
@@ -63,6 +66,9 @@ class StateStore:
         self._secret = secret
         self.announcements = AnnouncementStore(db)
         self.leases = Leases(db)
+        self.claims = UpdateClaims(db)  # webhook updates claimed by an instance (bot/webhook.py)
+        self.dialogue = DialogueStore(db, secret, self.user_key)  # lookups and the desk, shared by instances
+        self.floods = SharedThrottle(db, self.user_key)  # the flood throttle, shared on PostgreSQL
 
     @property
     def dialect(self) -> str:
