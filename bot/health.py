@@ -12,6 +12,7 @@ Flags: "leader" (this process holds the lease for the broadcaster and periodic j
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -42,3 +43,9 @@ class Health:
 
     def uptime(self) -> float:
         return self._clock() - self.started
+
+    async def ticking(self, every: float = 1.0) -> None:
+        """Beat "loop" every `every` seconds until cancelled (a blocked event loop stops beating)."""
+        while True:
+            self.beat("loop")
+            await asyncio.sleep(every)

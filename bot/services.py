@@ -111,6 +111,7 @@ class Services:
         )
         self.conversation = Conversation(content.knowledge, state, settings.agency, self.lookup, self.board)
         self.background: list[asyncio.Task[None]] = []  # the FAQ watcher, a start-up report
+        self._ticker: asyncio.Task[None] | None = None  # beats "loop" (bot/health.py)
 
     @classmethod
     async def open(cls, settings: Settings, outlet: Outlet | None = None) -> Services:
@@ -150,8 +151,9 @@ class Services:
 
     def start(self) -> None:
         """In the running event loop: send announcements, swap in each valid FAQ save and tell the
-        staff chat about refused ones, and watch the files (`faq.watch`)."""
+        staff chat about refused ones, watch the files (`faq.watch`), and beat "loop" every second."""
         self.reloader.on_loaded, self.reloader.on_rejected = self._loaded, self._rejected
+        self._ticker = asyncio.create_task(self.health.ticking(), name="health-tick")
         if self.outlet is not None:
             self.broadcaster.start()
         if isinstance(self.startup, Rejected):
@@ -163,9 +165,10 @@ class Services:
         """Sends in flight finish and are recorded (the rest waits for the next run); the watcher ends."""
         if self.outlet is not None:
             await self.broadcaster.stopped()
-        for task in self.background:
+        tasks = [*self.background, *([self._ticker] if self._ticker else [])]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self.background, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def close(self) -> None:
         await self.state.close()

@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 
+from bot import healthz
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def webhook_app(application: Any, path: str, secret: str, max_body: int) -> web.
 
     app = web.Application(client_max_size=max_body)
     app.router.add_post("/" + path.strip("/"), receive)
+    app.router.add_get(healthz.PATH, healthz.handler(application))
     return app
 
 
