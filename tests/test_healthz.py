@@ -12,6 +12,7 @@ import signal
 import socket
 import sqlite3
 import sys
+import time
 import tomllib
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -87,6 +88,27 @@ async def test_a_polling_bot_is_healthy_unhealthy_while_get_updates_hangs_and_he
         assert (await ask(telegram, 11, "/start")).text.startswith("Xin chào!")  # citizens served again
     finally:
         telegram.updates_stalled = False
+        await stopped(application)
+
+
+async def test_updates_waiting_behind_stuck_handlers_are_unhealthy(telegram: FakeTelegram, tmp_path: Path) -> None:
+    port = free_port()
+    settings = make_settings(tmp_path, telegram.base_url, f"health:\n  port: {port}\n  updates_seconds: 1.5\n")
+    application = await running(settings)
+    try:
+        await eventually(lambda: healthz(port), 200)
+        telegram.stall_until = time.monotonic() + 8  # every reply hangs: the 8 handler slots fill up
+        for user in range(30, 42):
+            await telegram.send_text(user, "/start")
+        body = await eventually(lambda: healthz(port), 503)
+        assert parts(body) == ["updates"] and body["updates_waiting"] is True
+        assert body["reasons"][0]["message"].startswith("cập nhật chờ xử lý")
+        assert body["updates_age_seconds"] < body["handled_age_seconds"]  # getUpdates itself kept answering
+        for user in range(30, 42):  # once replies go through, every citizen is answered
+            assert (await telegram.wait_for(user, 1, timeout=60))[0].text.startswith("Xin chào!")
+        await eventually(lambda: healthz(port), 200)
+    finally:
+        telegram.stall_until = 0.0
         await stopped(application)
 
 
