@@ -5,7 +5,8 @@ sendPhoto, sendDocument, editMessageText, answerCallbackQuery, setMyCommands, de
 setWebhook, ...), keeps what the bot sent, and injects faults on demand: 429 with retry_after,
 403, 5xx, dropped connections, a getUpdates that hangs. Like Telegram it can enforce send limits
 (overall per second and per chat), answering 429 with retry_after when they are exceeded, and
-refuse blocked users (403). An edit that changes nothing is refused with Telegram's 400 "message is not modified".
+refuse blocked users (403). An edit that changes nothing is refused with Telegram's 400
+"message is not modified".
 Random 5xx and dropped connections happen before a message is accepted, so a retry is safe.
 """
 
