@@ -54,7 +54,8 @@ def reasons(health: Health, limits: HealthSettings, *, polling: bool, waiting: b
         found.append(("updates", f"không nhận được cập nhật từ Telegram {age:.0f} giây (no getUpdates answer)"))
     elif waiting and (age := _age(health, "handled")) > limits.updates_seconds:
         found.append(("updates", f"cập nhật chờ xử lý, {age:.0f} giây không xử lý được (updates waiting)"))
-    if health.flagged("leader") and (age := _age(health, "broadcaster")) > limits.broadcaster_seconds:
+    leading = health.raised_for("leader")  # a new leader's broadcaster is given its time to start
+    if leading is not None and (age := min(_age(health, "broadcaster"), leading)) > limits.broadcaster_seconds:
         found.append(("broadcaster", f"bộ gửi thông báo không chạy {age:.0f} giây (broadcaster stalled)"))
     return [{"part": part, "message": message} for part, message in found]
 

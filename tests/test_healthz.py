@@ -122,8 +122,11 @@ async def test_a_leader_whose_broadcaster_stands_still_is_unhealthy(telegram: Fa
         await asyncio.sleep(0.6)
         assert (await healthz(port))[0] == 200  # not the leader: its broadcaster is not required
         services.health.flag("leader", True)  # as the lease does (bot/health.py's interface)
+        assert (await healthz(port))[0] == 200  # a new leader's broadcaster is given its time to start
+        await asyncio.sleep(0.6)
         status, body = await healthz(port)
         assert status == 503 and parts(body) == ["broadcaster"] and body["leader"] is True
+        assert body["reasons"][0]["message"].startswith("bộ gửi thông báo không chạy")
         services.health.beat("broadcaster")  # as the leader's broadcaster does each round
         assert (await healthz(port))[0] == 200
         await asyncio.sleep(0.6)
