@@ -23,6 +23,8 @@ import aiohttp
 import pytest
 
 import bot
+from bot.config import ConfigError, load_settings
+from bot.healthz import url_of
 from tests.fake_telegram import FakeTelegram
 from tests.helpers import ROOT, ask, bot_process, make_settings, running, stopped
 from tests.postgres import TEST_KEY, fresh_schema, skip_without_server
@@ -246,6 +248,19 @@ def write_config(tmp_path: Path, text: str, faq: Path = ROOT / "faq") -> Path:
     config = tmp_path / "config.yaml"
     config.write_text(f"faq:\n  dir: {faq}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n{text}", encoding="utf-8")
     return config
+
+
+def test_the_health_command_asks_where_the_bot_listens_seen_from_its_own_machine(tmp_path: Path) -> None:
+    secret = {"TELEGRAM_WEBHOOK_SECRET": SECRET}
+    webhook = "telegram:\n  mode: webhook\n  webhook:\n    url: https://bot.example.test/telegram\n"
+    assert url_of(load_settings(write_config(tmp_path, webhook), environ=secret)) == "http://127.0.0.1:8443/healthz"
+    polling = "health:\n  port: 9000\n  listen: '::1'\n"
+    assert url_of(load_settings(write_config(tmp_path, polling), environ={})) == "http://[::1]:9000/healthz"
+    overridden = load_settings(write_config(tmp_path, ""), environ={"BOT_HEALTH_PORT": "8081"})
+    assert url_of(overridden) == "http://127.0.0.1:8081/healthz"  # as the Docker image sets it
+    assert url_of(load_settings(write_config(tmp_path, ""), environ={})) is None
+    with pytest.raises(ConfigError, match="BOT_HEALTH_PORT"):
+        load_settings(write_config(tmp_path, ""), environ={"BOT_HEALTH_PORT": "http"})
 
 
 async def test_health_command_without_healthz_checks_the_configuration_and_ignores_faq_mistakes(
