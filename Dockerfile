@@ -5,7 +5,8 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    BOT_HEALTH_PORT=8081
 
 WORKDIR /app
 
@@ -27,9 +28,13 @@ USER 10001
 # outside the image: /app/data holds cases.sqlite3 (the agency's export) and state.sqlite3.
 VOLUME ["/app/faq", "/app/glossary", "/app/data"]
 
-# Health: the configuration loads. It deliberately ignores FAQ mistakes: a broken FAQ file
-# must never get the container restarted (the bot keeps serving the last good version).
-HEALTHCHECK --interval=60s --timeout=10s --start-period=20s --retries=3 \
+# Health: `python -m bot health` asks the running bot's /healthz (bot/healthz.py): the update
+# loop and, while this instance holds the broadcast lease, the broadcaster made progress lately,
+# and the state database answers; the configuration must load too. Webhook mode answers on the
+# webhook's port; polling mode on 127.0.0.1:$BOT_HEALTH_PORT inside the container (nothing
+# published). It deliberately ignores FAQ mistakes: a broken FAQ file must never get the
+# container restarted (the bot keeps serving the last good version).
+HEALTHCHECK --interval=30s --timeout=15s --start-period=30s --retries=3 \
     CMD ["python", "-m", "bot", "health"]
 
 ENTRYPOINT ["python", "-m", "bot"]

@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="chạy bot (không có token: bảng điều khiển cục bộ)")
     commands.add_parser("console", help="bảng điều khiển cục bộ, như bot Telegram")
-    commands.add_parser("health", help="kiểm tra sức khỏe cho Docker: cấu hình đọc được")
+    commands.add_parser("health", help="kiểm tra sức khỏe cho Docker: hỏi /healthz của bot đang chạy")
     ask = commands.add_parser("ask", help="trả lời câu hỏi (đối số, hoặc mỗi dòng của stdin)")
     ask.add_argument("--faq", type=Path, help="thư mục câu hỏi (mặc định faq.dir trong cấu hình)")
     ask.add_argument("--json", action="store_true", help="mỗi câu hỏi một dòng JSON")
@@ -217,13 +217,14 @@ def main(argv: list[str] | None = None) -> int:
             )
     except ConfigError as exc:
         print(f"Lỗi cấu hình (configuration error):\n{exc}", file=sys.stderr)
-        return 2
+        return 1 if args.command == "health" else 2  # Docker reserves a health check's exit code 2
     setup_logging(
         settings.logging.level, secrets_of(settings.token, settings.webhook_secret, url_password(settings.state.url))
     )
     if args.command == "health":
-        print("ok")
-        return 0
+        from bot.healthz import check  # noqa: PLC0415 - aiohttp only for this command
+
+        return check(settings)
     folder = getattr(args, "faq", None) or getattr(args, "dir", None) or settings.faq.dir
     if folder.is_dir() and finish_interrupted(folder):
         print(f"Đã hoàn tất lần nhập câu hỏi bị gián đoạn trước đó trong {folder}.", file=sys.stderr)

@@ -9,9 +9,11 @@ import asyncio
 import contextlib
 import logging
 
+from aiohttp import web
 from telegram import BotCommand, LinkPreviewOptions, Update
-from telegram.ext import Application, ContextTypes, Defaults
+from telegram.ext import Application, ContextTypes, Defaults, TypeHandler
 
+from bot import healthz
 from bot.commands import MENU
 from bot.config import Settings
 from bot.handlers import register
@@ -36,18 +38,32 @@ async def _set_commands(application: BotApplication) -> None:
         await application.bot.set_my_commands(menu, language_code="en" if english else None)
 
 
+async def _taken(update: Update, context: BotContext) -> None:
+    """Every update, before any handler (group -2): the update loop made progress (bot/health.py)."""
+    if context.bot_data.services is not None:
+        context.bot_data.services.health.beat("updates")
+        context.bot_data.services.health.beat("handled")
+
+
 def build_application(settings: Settings) -> BotApplication:
     """The Application for `settings` (which must carry a token)."""
     if not settings.token:
         raise ValueError("a bot token is required")
     outlet: TelegramOutlet | None = None
+    health_server: web.AppRunner | None = None
+
+    def fetched(status: int) -> None:  # a getUpdates answer: polling makes progress
+        if status == 200 and application.bot_data.services is not None:
+            application.bot_data.services.health.beat("updates")
 
     async def post_init(application: BotApplication) -> None:
-        nonlocal outlet
+        nonlocal outlet, health_server
         outlet = TelegramOutlet(application.bot, settings)
         await outlet.open()
         application.bot_data.services = services = await Services.open(settings, outlet)
         services.start()
+        if settings.telegram.mode == "polling" and settings.health.port is not None:
+            health_server = await healthz.serve(application, settings.health)
         await _set_commands(application)
         log.info("bot ready: %d FAQ entries", len(services.reloader.current.knowledge.faq.entries))
 
@@ -57,6 +73,8 @@ def build_application(settings: Settings) -> BotApplication:
             await application.bot_data.services.stop()
 
     async def post_shutdown(application: BotApplication) -> None:
+        if health_server is not None:
+            await health_server.cleanup()
         if outlet is not None:
             await outlet.close()
         if application.bot_data.services is not None:
@@ -73,12 +91,13 @@ def build_application(settings: Settings) -> BotApplication:
         )
         .concurrent_updates(CONCURRENT_UPDATES)
         .request(AiohttpRequest(pool_size=REPLY_POOL))
-        .get_updates_request(AiohttpRequest(pool_size=1, read_timeout=POLL_TIMEOUT))
+        .get_updates_request(AiohttpRequest(pool_size=1, read_timeout=POLL_TIMEOUT, on_answer=fetched))
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )
+    application.add_handler(TypeHandler(Update, _taken), group=-2)
     register(application, settings)
     return application
 

@@ -19,6 +19,7 @@ from bot.settings import (
     AnnouncementSettings,
     CasesSettings,
     FaqSettings,
+    HealthSettings,
     LoggingSettings,
     MatchingSettings,
     Official,
@@ -37,6 +38,7 @@ __all__ = [
     "CasesSettings",
     "ConfigError",
     "FaqSettings",
+    "HealthSettings",
     "LoggingSettings",
     "MatchingSettings",
     "Official",
@@ -56,6 +58,7 @@ BASE_URL_ENV = "TELEGRAM_API_BASE_URL"
 WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 CONFIG_ENV = "BOT_CONFIG"
 STATE_URL_ENV = "STATE_DATABASE_URL"
+HEALTH_PORT_ENV = "BOT_HEALTH_PORT"
 
 
 class ConfigError(Exception):
@@ -123,7 +126,8 @@ def _validate(raw: dict[str, Any], source: Path) -> Settings:
 
 
 def _apply_environment(settings: Settings, env: Mapping[str, str], source: Path) -> Settings:
-    """The token, the webhook secret, the Bot API URL and the state URL override from the environment, checked."""
+    """The token, the webhook secret, the Bot API URL, the state URL and the health port override from the
+    environment, checked."""
     telegram = settings.telegram
     if env.get(BASE_URL_ENV):
         if not re.match(r"^https?://\S+$", env[BASE_URL_ENV]):
@@ -141,8 +145,19 @@ def _apply_environment(settings: Settings, env: Mapping[str, str], source: Path)
             "token": env.get(TOKEN_ENV) or None,
             "webhook_secret": secret,
             "state": _state_from_environment(settings.state, env),
+            "health": _health_from_environment(settings.health, env),
         }
     )
+
+
+def _health_from_environment(health: HealthSettings, env: Mapping[str, str]) -> HealthSettings:
+    """BOT_HEALTH_PORT (the Docker image sets it) replaces health.port, checked like it."""
+    port = env.get(HEALTH_PORT_ENV)
+    if not port:
+        return health
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ConfigError(f"{HEALTH_PORT_ENV}: cần một cổng 1-65535 (a port number)")
+    return health.model_copy(update={"port": int(port)})
 
 
 def _state_from_environment(state: StateSettings, env: Mapping[str, str]) -> StateSettings:

@@ -12,6 +12,7 @@ Flags: "leader" (this process holds the lease for the broadcaster and periodic j
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -23,6 +24,7 @@ class Health:
         self._clock = clock
         self._beats: dict[str, float] = {}
         self._flags: dict[str, bool] = {}
+        self._raised: dict[str, float] = {}  # when each flag was last set
         self.started = clock()
 
     def beat(self, part: str) -> None:
@@ -35,10 +37,23 @@ class Health:
         return None if at is None else self._clock() - at
 
     def flag(self, name: str, value: bool) -> None:
+        if value and not self._flags.get(name, False):
+            self._raised[name] = self._clock()
         self._flags[name] = value
+
+    def raised_for(self, name: str) -> float | None:
+        """Seconds since flag `name` was last set (from unset); None while it is unset."""
+        at = self._raised.get(name)
+        return None if at is None or not self.flagged(name) else self._clock() - at
 
     def flagged(self, name: str) -> bool:
         return self._flags.get(name, False)
 
     def uptime(self) -> float:
         return self._clock() - self.started
+
+    async def ticking(self, every: float = 1.0) -> None:
+        """Beat "loop" every `every` seconds until cancelled (a blocked event loop stops beating)."""
+        while True:
+            self.beat("loop")
+            await asyncio.sleep(every)

@@ -9,6 +9,7 @@ exception is chained to them: aiohttp's messages can hold the request URL, which
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -18,9 +19,17 @@ _DEFAULT = BaseRequest.DEFAULT_NONE
 
 
 class AiohttpRequest(BaseRequest):
-    """A BaseRequest with a pooled aiohttp session."""
+    """A BaseRequest with a pooled aiohttp session; `on_answer` is told each answer's HTTP status
+    (the getUpdates request's tells the health check that polling makes progress)."""
 
-    def __init__(self, pool_size: int = 32, read_timeout: float = 5.0, connect_timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        pool_size: int = 32,
+        read_timeout: float = 5.0,
+        connect_timeout: float = 5.0,
+        on_answer: Callable[[int], None] | None = None,
+    ) -> None:
+        self._on_answer = on_answer
         self._pool_size = pool_size
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
@@ -72,7 +81,10 @@ class AiohttpRequest(BaseRequest):
         error: TimedOut | NetworkError
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as response:
-                return response.status, await response.read()
+                answer = response.status, await response.read()
+            if self._on_answer is not None:
+                self._on_answer(answer[0])
+            return answer
         except TimeoutError as exc:
             error = TimedOut(f"aiohttp: {type(exc).__name__}")
         except asyncio.CancelledError:

@@ -119,6 +119,7 @@ class Services:
         )
         self.conversation = Conversation(content.knowledge, state, settings.agency, self.lookup, self.board)
         self.background: list[asyncio.Task[None]] = []  # the FAQ watcher, a start-up report
+        self._ticker: asyncio.Task[None] | None = None  # beats "loop" (bot/health.py)
 
     @classmethod
     async def open(cls, settings: Settings, outlet: Outlet | None = None) -> Services:
@@ -158,8 +159,9 @@ class Services:
 
     def start(self) -> None:
         """In the running event loop: send announcements, swap in each valid FAQ save and tell the
-        staff chat about refused ones, and watch the files (`faq.watch`)."""
+        staff chat about refused ones, watch the files (`faq.watch`), and beat "loop" every second."""
         self.reloader.on_loaded, self.reloader.on_rejected = self._loaded, self._rejected
+        self._ticker = asyncio.create_task(self.health.ticking(), name="health-tick")
         if self.outlet is not None:
             self.leader.start()
             self.broadcaster.start()
@@ -178,9 +180,10 @@ class Services:
             except Exception as exc:  # another leader takes them anyway, once the lease has expired
                 log.warning("broadcast claims not released (%s)", type(exc).__name__)
             await self.leader.stop()
-        for task in self.background:
+        tasks = [*self.background, *([self._ticker] if self._ticker else [])]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self.background, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def close(self) -> None:
         await self.state.close()

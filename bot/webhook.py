@@ -26,6 +26,7 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 
+from bot import healthz
 from bot.config import Settings
 from bot.state.claims import Claim, holder_id
 
@@ -85,6 +86,7 @@ def webhook_app(
 
     app = web.Application(client_max_size=max_body)
     app.router.add_post("/" + path.strip("/"), receive)
+    app.router.add_get(healthz.PATH, healthz.handler(application))
     return app
 
 

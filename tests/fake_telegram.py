@@ -3,9 +3,10 @@
 It implements the methods the bot uses (getMe, getUpdates with offset/timeout, sendMessage,
 sendPhoto, sendDocument, editMessageText, answerCallbackQuery, setMyCommands, deleteWebhook,
 setWebhook, ...), keeps what the bot sent, and injects faults on demand: 429 with retry_after,
-403, 5xx, dropped connections. Like Telegram it can enforce send limits (overall per second and
-per chat), answering 429 with retry_after when they are exceeded, and refuse blocked users (403).
-An edit that changes nothing is refused with Telegram's 400 "message is not modified".
+403, 5xx, dropped connections, a getUpdates that hangs. Like Telegram it can enforce send limits
+(overall per second and per chat), answering 429 with retry_after when they are exceeded, and
+refuse blocked users (403). An edit that changes nothing is refused with Telegram's 400
+"message is not modified".
 Random 5xx and dropped connections happen before a message is accepted, so a retry is safe.
 """
 
@@ -101,6 +102,7 @@ class FakeTelegram:
     webhook: dict[str, Any] = field(default_factory=dict)
     drop_until: float = 0.0
     stall_until: float = 0.0  # sends before this time hang without an answer until then
+    updates_stalled: bool = False  # getUpdates hangs unanswered while set (a stuck update loop)
     rate_limit: float | None = None  # sends accepted per second overall; beyond: 429
     chat_interval: float | None = None  # seconds between two sends to one chat; sooner: 429
     retry_after: int = 1  # what a limit 429 asks for
@@ -354,6 +356,8 @@ class FakeTelegram:
         return BOT_USER
 
     async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: N802
+        while self.updates_stalled:  # the client's read timeout ends it
+            await asyncio.sleep(0.1)
         offset = int(params.get("offset") or 0)
         while self._updates and self._updates[0]["update_id"] < offset:
             self._updates.popleft()

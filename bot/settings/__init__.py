@@ -15,6 +15,7 @@ from bot.settings.base import _Section, is_placeholder
 from bot.settings.core import (
     AgencySettings,
     FaqSettings,
+    HealthSettings,
     LoggingSettings,
     MatchingSettings,
     StateSettings,
@@ -28,6 +29,7 @@ __all__ = [
     "AnnouncementSettings",
     "CasesSettings",
     "FaqSettings",
+    "HealthSettings",
     "LoggingSettings",
     "MatchingSettings",
     "Official",
@@ -53,6 +55,7 @@ class Settings(_Section):
     staff: StaffSettings = Field(StaffSettings(), description="Communications staff.")
     announcements: AnnouncementSettings = Field(AnnouncementSettings(), description="Announcements.")
     logging: LoggingSettings = Field(LoggingSettings(), description="Logging.")
+    health: HealthSettings = Field(HealthSettings(), description="The health check (/healthz, `python -m bot health`).")
     # Secrets and the file's own path: never read from the file, only from the environment.
     token: str | None = Field(None, exclude=True, description="TELEGRAM_BOT_TOKEN.")
     webhook_secret: str | None = Field(None, exclude=True, description="TELEGRAM_WEBHOOK_SECRET.")

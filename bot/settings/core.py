@@ -253,6 +253,37 @@ class MatchingSettings(_Section):
         return self
 
 
+class HealthSettings(_Section):
+    port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        description="Polling mode: port of a small web server answering /healthz (empty: none); webhook "
+        "mode answers /healthz on the webhook's server. Overridden by BOT_HEALTH_PORT.",
+    )
+    listen: str = Field("127.0.0.1", description="Address the /healthz server of polling mode listens on.")
+    loop_seconds: float = Field(
+        10, gt=0, le=3600, description="Unhealthy when the event loop has not ticked for this many seconds."
+    )
+    updates_seconds: float = Field(
+        60,
+        gt=0,
+        le=3600,
+        description="Unhealthy when no getUpdates answer came for this many seconds (polling), or when "
+        "updates have waited this long while none was taken up (webhook; idle is healthy).",
+    )
+    broadcaster_seconds: float = Field(
+        120,
+        gt=0,
+        le=3600,
+        description="While this instance holds the lease: unhealthy when the broadcaster's loop has not "
+        "gone round for this many seconds.",
+    )
+    state_timeout_seconds: float = Field(
+        3, gt=0, le=60, description="Unhealthy when the state database does not answer a ping within this many seconds."
+    )
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="DEBUG, INFO, WARNING or ERROR; citizens' messages are never logged at INFO."

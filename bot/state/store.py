@@ -107,6 +107,14 @@ class StateStore:
         """Close the connection."""
         await self._db.close()
 
+    async def ping(self) -> None:
+        """Raise unless the engine answers: PostgreSQL a round trip; SQLite must grant its write lock
+        (an empty update, committed alone), so a lock held elsewhere or a read-only file shows."""
+        if self.dialect == "sqlite":
+            await self._db.execute("UPDATE meta SET value = value WHERE key = 'ping'")
+        else:
+            await self._db.fetchone("SELECT 1")
+
     async def __aenter__(self) -> StateStore:
         return self
 
