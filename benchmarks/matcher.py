@@ -1,6 +1,6 @@
 """Matcher accuracy and latency, each beside two baselines measured in the same run.
 
-    python -m benchmarks.matcher [--sizes 1000 10000] [--repeat 3]
+    python -m benchmarks.matcher [--sizes 1000 10000] [--repeat 3] [--no-latency] [--no-heldout]
 
 Accuracy, as first shown / answered directly / confidently wrong (all three over questions that
 have an expected entry) / rejected (questions with no entry, out of scope included):
@@ -155,11 +155,13 @@ def _accuracy_table(faq: Faq, thresholds: Thresholds, sets: dict[str, list[dict[
                 f"{name:16} {label:28} {row['n']:5.0f} {row['first']:8.1f} {row['direct']:9.1f} "
                 f"{row['wrong']:8.1f} {row['rejected']:11.1f}"
             )
-    held = sets.get("real held-out")
+    # The ablation is judged on the held-out half; with --no-heldout, on the tuning half instead.
+    held = sets.get("real held-out") or tune
     if held:
         small = cut_down(faq)
         small_bm25 = Bm25Baseline(small)
         small_bm25.fit_cutoff(tune)
+        ablation = "3 alternatives" if "real held-out" in sets else "3 alt. (tuning)"
         for label, predict in {
             "ours": ours(Matcher(small, thresholds)),
             "WRatio extractOne (>= 85)": WRatioBaseline(small).predict,
@@ -167,7 +169,7 @@ def _accuracy_table(faq: Faq, thresholds: Thresholds, sets: dict[str, list[dict[
         }.items():
             row = accuracy(held, predict)
             print(
-                f"{'3 alternatives':16} {label:28} {row['n']:5.0f} {row['first']:8.1f} {row['direct']:9.1f} "
+                f"{ablation:16} {label:28} {row['n']:5.0f} {row['first']:8.1f} {row['direct']:9.1f} "
                 f"{row['wrong']:8.1f} {row['rejected']:11.1f}"
             )
 
@@ -198,12 +200,14 @@ def _latency_table(folder: Path, thresholds: Thresholds, questions: list[str], s
             row("synthetic", *_build(Path(tmp), thresholds))
 
 
-def load_sets() -> dict[str, list[dict[str, object]]]:
-    """The question sets: real held-out and tuning halves (when the file exists), written."""
+def load_sets(heldout: bool = True) -> dict[str, list[dict[str, object]]]:
+    """The question sets: real held-out (unless `heldout` is False) and tuning halves (when the
+    file exists), written."""
     sets: dict[str, list[dict[str, object]]] = {}
     if REAL_QUESTIONS.exists():
         real = yaml.safe_load(REAL_QUESTIONS.read_text(encoding="utf-8")) or []
-        sets["real held-out"] = [c for c in real if c.get("split") == "heldout"]
+        if heldout:
+            sets["real held-out"] = [c for c in real if c.get("split") == "heldout"]
         sets["real tuning"] = [c for c in real if c.get("split") == "tune"]
     sets["written"] = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
     return sets
@@ -214,11 +218,16 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-latency", action="store_true", help="accuracy only")
+    parser.add_argument(
+        "--no-heldout",
+        action="store_true",
+        help="never read the held-out half (while tuning): the ablation row is then on the tuning half",
+    )
     args = parser.parse_args()
     settings = load_settings(ROOT / "config.yaml", environ={})
     thresholds = Thresholds.from_settings(settings.matching)
     faq, _, _ = load_faq(settings.faq.dir)
-    sets = load_sets()
+    sets = load_sets(heldout=not args.no_heldout)
     print(f"FAQ: {len(faq.entries)} entries; " + ", ".join(f"{k}: {len(v)} questions" for k, v in sets.items()))
     _accuracy_table(faq, thresholds, sets)
     if not args.no_latency:
