@@ -30,6 +30,7 @@ from benchmarks import engines
 from bot.app import build_application
 from bot.config import load_settings
 from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.helpers import stopped
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,12 +99,7 @@ async def _run(engine: str, requests: int, commands: int) -> dict[str, str]:
             asked, loads = await _command(config, commands), await _command(plain, commands)
         finally:
             await runner.cleanup()
-            await application.updater.stop()
-            await application.stop()
-            assert application.post_stop is not None and application.post_shutdown is not None
-            await application.post_stop(application)
-            await application.post_shutdown(application)
-            await application.shutdown()
+            await stopped(application)
             await telegram.stop()
     return {
         "GET /healthz median / p99 (ms)": f"{ours[0]:.2f} / {ours[1]:.2f}",
