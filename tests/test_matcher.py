@@ -128,9 +128,38 @@ def test_question_sentence_of_a_story() -> None:
         ("Tôi được tòa xử thắng kiện. Bên kia chưa trả. Nộp đơn ở đâu? Xin chân thành cảm ơn!", " Nộp đơn ở đâu?"),
         # No asking sentence: the last one.
         ("Tôi bị kê biên nhà. Tôi muốn biết thủ tục.", " Tôi muốn biết thủ tục."),
+        # Asking for the law that says so is set aside when another sentence asks the question.
+        (
+            "Tôi bị phạt tiền trong bản án. Tiền phạt có được miễn giảm không? Văn bản pháp luật nào quy định?",
+            " Tiền phạt có được miễn giảm không?",
+        ),
     ],
 )
 def test_asking_part_of_real_phrasing(message: str, part: str) -> None:
+    assert question_part(message) == part
+
+
+@pytest.mark.parametrize(
+    ("message", "part"),
+    [
+        # The story and the question in one sentence: what follows "cho tôi hỏi" is the question.
+        (
+            "Tôi có bản án về tiền đặt cọc, vậy Luật sư cho tôi hỏi phí thi hành án được tính như thế nào?",
+            "phi thi hanh an duoc tinh nhu the nao?",
+        ),
+        # The last asking sentence alone: its own "xin hỏi" cuts the story told before it.
+        (
+            "Con tôi bị phạt tù 5 năm. Đã nộp đủ tiền bồi thường, xin hỏi: cháu có được giảm án không?",
+            "chau co duoc giam an khong?",
+        ),
+        # Too little after the marker to be a question of its own: the sentence is kept whole.
+        (
+            "Bản án đã có hiệu lực. Tôi ra cơ quan thi hành án xin hỏi thì bảo chờ?",
+            " Tôi ra cơ quan thi hành án xin hỏi thì bảo chờ?",
+        ),
+    ],
+)
+def test_the_question_after_the_askers_own_i_ask(message: str, part: str) -> None:
     assert question_part(message) == part
 
 

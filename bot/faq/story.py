@@ -21,12 +21,35 @@ _QUESTION_WORD = re.compile(
 # Words that make it a question only at its end: "không" inside a story is a negation
 # ("họ vẫn không trả"), at the end it asks ("có bị đi tù không").
 _QUESTION_END = re.compile(r"\b(khong|ko|k|hok|chua|dau|nhi|chang)\W*$")
+# "Văn bản pháp luật nào quy định vấn đề này?": asking for the law, not for another topic. The
+# FAQ shows the legal basis with every answer, so such a sentence is read only when it is alone.
+_ABOUT_THE_LAW = re.compile(
+    r"\b(van ban (phap luat |phap ly |luat )?nao|(dieu|bo) luat nao|luat nao|can cu (phap ly|phap luat|vao dau)"
+    r"|quy dinh (o|tai) dau|quy dinh (tai|o) van ban)\b"
+)
 _WINDOW = 30  # syllables of asking sentences read together, counted from the last one
+# "... vậy luật sư cho tôi hỏi <the question>": what follows the asker's own "I ask" is the
+# question; what comes before it in the same sentence is still the story.
+_ASK_MARKER = re.compile(
+    r"\b(?:(?:xin|cho|muon|can|duoc)(?: (?:toi|em|minh|chau|con|chi|anh))? hoi|xin cho biet|hoi la|cho biet)\b[\s:,]*"
+)
+_AFTER_MARKER = 4  # syllables the rest must have to be read as the question
 
 
 def _asking(sentence: str) -> bool:
     folded = fold(sentence)
     return "?" in sentence or bool(_QUESTION_WORD.search(folded) or _QUESTION_END.search(folded.strip()))
+
+
+def _after_marker(sentence: str) -> str | None:
+    """What follows the last "cho tôi hỏi" / "xin hỏi" / "xin cho biết" in a sentence, when that
+    is a question of its own; folded, as the matcher reads it."""
+    folded = fold(sentence)
+    markers = list(_ASK_MARKER.finditer(folded))
+    if not markers or markers[-1].start() == 0:
+        return None
+    rest = folded[markers[-1].end() :]
+    return rest if len(rest.split()) >= _AFTER_MARKER else None
 
 
 def question_part(text: str) -> str | None:
@@ -35,8 +58,10 @@ def question_part(text: str) -> str | None:
     thi hành án? Thủ tục ra sao?"). None for a single sentence."""
     sentences: list[str] = [s for s in _SENTENCE.findall(text) if s.strip(" .!?;\n…")]
     if len(sentences) < 2:
-        return None
+        return _after_marker(text)
     asking = [number for number, sentence in enumerate(sentences) if _asking(sentence)]
+    # A sentence asking only for the law is set aside when another sentence asks something.
+    asking = [n for n in asking if not _ABOUT_THE_LAW.search(fold(sentences[n]))] or asking
     if not asking:
         return sentences[-1]
     # Several questions asked in a row are read together ("Có được trả góp không? Có bị trừ
@@ -48,4 +73,6 @@ def question_part(text: str) -> str | None:
         if size > _WINDOW or number < chosen[-1] - 2:
             break
         chosen.append(number)
+    if len(chosen) == 1 and (rest := _after_marker(sentences[chosen[0]])) is not None:
+        return rest
     return "".join(sentences[number] for number in sorted(chosen))
