@@ -225,7 +225,9 @@ class Reloader:
                             pause = False
                             break
             except FileNotFoundError:
-                log.warning("FAQ folder missing; retrying in %g s", self.retry_seconds)
+                folders = (self.settings.faq.dir, self.settings.cases.glossary.parent)
+                missing = [str(folder) for folder in folders if not folder.is_dir()]
+                log.warning("watched folder missing (%s); retrying in %g s", ", ".join(missing), self.retry_seconds)
             except Exception:
                 log.error("FAQ watcher failed; restarting in %g s", self.retry_seconds, exc_info=True)
             restarting = True

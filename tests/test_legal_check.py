@@ -363,6 +363,15 @@ async def test_the_longest_accepted_id_gives_buttons_telegram_accepts(tmp_path: 
     assert max(len(item.encode("utf-8")) for item in data) == LIMIT
 
 
+def test_a_topic_whose_button_is_too_long_is_not_listed_but_its_entries_answer(tmp_path: Path) -> None:
+    long_category = "c" * 62
+    run(tmp_path, category("Luật THADS 2025").replace("id: thu,", f"id: {long_category},"))
+    faq, problems, _ = load_faq(tmp_path)  # lenient, as at start: the error is reported
+    assert any("quá dài" in problem.message for problem in problems)
+    assert "muc" in faq.entries
+    assert long_category not in [c.id for c in faq.categories]
+
+
 def test_settings_refuse_the_removed_keys_with_directions(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text("faq:\n  superseded_instruments: [26/2008/QH12]\n", encoding="utf-8")

@@ -402,3 +402,20 @@ def test_staff_message_lists_at_most_thirty_problems(settings: Settings) -> None
     assert len([line for line in lines if line.startswith("• ")]) == MAX_LISTED
     assert lines[-1] == "… và 15 lỗi, 1 cảnh báo khác"
     assert len(text) < 4096
+
+
+async def test_a_missing_glossary_folder_is_named_in_the_warning_and_watched_again(
+    settings: Settings, calls: Calls, caplog: pytest.LogCaptureFixture
+) -> None:
+    reloader, task = await start(settings, calls, retry_seconds=0.2)
+    folder = settings.cases.glossary.parent
+    folder.rename(folder.with_name("glossary-cu"))
+    await eventually(lambda: any("watched folder missing" in r.getMessage() for r in caplog.records))
+    warning = next(r.getMessage() for r in caplog.records if "watched folder missing" in r.getMessage())
+    assert str(folder) in warning and str(settings.faq.dir) not in warning
+    folder.with_name("glossary-cu").rename(folder)
+    await asyncio.sleep(0.5)
+    path = settings.faq.dir / "nop-tien.yaml"
+    save(path, with_phrasing(path.read_text(encoding="utf-8")))
+    await eventually(lambda: answer(reloader.current, NEW_PHRASING) == "noi-nop-tien")
+    await cancelled(task)

@@ -265,7 +265,10 @@ def _load_faq(folder: Path) -> tuple[Faq, list[Problem], dict[str, Source]]:
             entries[entry.id] = entry
             where[entry.id] = source
             ids.append(entry.id)
-        categories.append(Category(category.id, category.title, category.title_en, tuple(ids)))
+        # A lenient load (the bot's start) lists no topic whose button Telegram would refuse (the
+        # whole topic list would fail); the error is reported and the entries still answer.
+        if longest_for_category(category.id, len(ids)) <= LIMIT:
+            categories.append(Category(category.id, category.title, category.title_en, tuple(ids)))
     base, base_problems = read_synonyms(LEXICON)
     problems += base_problems
     synonyms = base
