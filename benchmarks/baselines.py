@@ -24,7 +24,8 @@ from bot.faq.normalize import fold
 WRATIO_CUTOFF = 85.0
 _WORD = re.compile(r"\w+")
 
-Prediction = tuple[str | None, str | None]  # (first entry shown, confident answer or None)
+# (first entry shown, confident answer or None, every entry shown: the answer or the "did you mean" list)
+Prediction = tuple[str | None, str | None, tuple[str, ...]]
 
 
 def _phrasings(faq: Faq) -> tuple[list[str], list[str]]:
@@ -50,7 +51,7 @@ class WRatioBaseline:
 
     def predict(self, question: str) -> Prediction:
         owner, score = self.match(question)
-        return owner, (owner if score >= WRATIO_CUTOFF else None)
+        return owner, (owner if score >= WRATIO_CUTOFF else None), (owner,) if owner else ()
 
 
 def _words(text: str) -> list[str]:
@@ -77,7 +78,7 @@ class Bm25Baseline:
 
     def predict(self, question: str) -> Prediction:
         owner, score = self.match(question)
-        return owner, (owner if owner is not None and score >= self.cutoff else None)
+        return owner, (owner if owner is not None and score >= self.cutoff else None), (owner,) if owner else ()
 
     def fit_cutoff(self, cases: Sequence[dict[str, object]], max_wrong: float = 3.0) -> float:
         """The lowest cutoff whose confidently wrong share on `cases` stays <= max_wrong %."""
@@ -92,16 +93,18 @@ class Bm25Baseline:
 
 
 def accuracy(cases: Sequence[dict[str, object]], predict: Callable[[str], Prediction]) -> dict[str, float]:
-    """first / direct / wrong over questions with an expected entry; rejected over the others."""
+    """first / shown / direct / wrong over questions with an expected entry; rejected over the others."""
     inside = [c for c in cases if c.get("expect")]
     outside = [c for c in cases if not c.get("expect")]
     guesses = [(c, *predict(str(c["q"]))) for c in cases]
-    first = sum(1 for c, shown, _ in guesses if c.get("expect") and shown == c["expect"])
-    direct = sum(1 for c, _, answer in guesses if c.get("expect") and answer == c["expect"])
-    wrong = sum(1 for c, _, answer in guesses if c.get("expect") and answer not in (None, c["expect"]))
-    rejected = sum(1 for c, _, answer in guesses if not c.get("expect") and answer is None)
+    first = sum(1 for c, shown, _, _ in guesses if c.get("expect") and shown == c["expect"])
+    seen = sum(1 for c, _, _, every in guesses if c.get("expect") and c["expect"] in every)
+    direct = sum(1 for c, _, answer, _ in guesses if c.get("expect") and answer == c["expect"])
+    wrong = sum(1 for c, _, answer, _ in guesses if c.get("expect") and answer not in (None, c["expect"]))
+    rejected = sum(1 for c, _, answer, _ in guesses if not c.get("expect") and answer is None)
     return {
         "first": 100 * first / max(1, len(inside)),
+        "shown": 100 * seen / max(1, len(inside)),
         "direct": 100 * direct / max(1, len(inside)),
         "wrong": 100 * wrong / max(1, len(inside)),
         "rejected": 100 * rejected / max(1, len(outside)),

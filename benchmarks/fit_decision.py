@@ -173,7 +173,7 @@ def main() -> None:
             summary = {
                 key: sum(r[key] * (i if key != "rejected" else o) for r, i, o in totals)
                 / max(1, sum(i if key != "rejected" else o for _, i, o in totals))
-                for key in ("first", "direct", "wrong", "rejected")
+                for key in ("first", "direct", "wrong", "rejected", "shown")
             }
             print(f"cv tune {label:15}", "  ".join(f"{key} {value:5.1f}" for key, value in summary.items()))
     if args.write:

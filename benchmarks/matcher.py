@@ -3,7 +3,8 @@
     python -m benchmarks.matcher [--sizes 1000 10000] [--repeat 3] [--no-latency] [--no-heldout]
 
 Accuracy, as first shown / answered directly / confidently wrong (all three over questions that
-have an expected entry) / rejected (questions with no entry, out of scope included):
+have an expected entry) / rejected (questions with no entry, out of scope included), then shown
+(the expected entry is the answer or one of the "did you mean" buttons):
 - real held-out and real tuning: tests/data/real_questions.yaml, questions real people posted
   on public pages, split by source page; only the tuning half may be looked at when tuning;
 - written: tests/data/questions.yaml, written by the team;
@@ -92,7 +93,8 @@ def cut_down(faq: Faq, alternatives: int = ABLATION_ALTERNATIVES) -> Faq:
 def ours(matcher: Matcher) -> Callable[[str], Prediction]:
     def predict(question: str) -> Prediction:
         result = matcher.match(question)
-        return (result.candidates[0].entry_id if result.candidates else None), result.entry_id
+        shown = tuple(candidate.entry_id for candidate in result.candidates)
+        return (shown[0] if shown else None), result.entry_id, shown
 
     return predict
 
@@ -147,13 +149,14 @@ def _accuracy_table(faq: Faq, thresholds: Thresholds, sets: dict[str, list[dict[
     }
     print(
         f"{'question set':16} {'matcher':28} {'n':>5} {'first %':>8} {'direct %':>9} {'wrong %':>8} {'rejected %':>11}"
+        f" {'shown %':>8}"
     )
     for name, cases in sets.items():
         for label, predict in systems.items():
             row = accuracy(cases, predict)
             print(
                 f"{name:16} {label:28} {row['n']:5.0f} {row['first']:8.1f} {row['direct']:9.1f} "
-                f"{row['wrong']:8.1f} {row['rejected']:11.1f}"
+                f"{row['wrong']:8.1f} {row['rejected']:11.1f} {row['shown']:8.1f}"
             )
     # The ablation is judged on the held-out half; with --no-heldout, on the tuning half instead.
     held = sets.get("real held-out") or tune
@@ -170,7 +173,7 @@ def _accuracy_table(faq: Faq, thresholds: Thresholds, sets: dict[str, list[dict[
             row = accuracy(held, predict)
             print(
                 f"{ablation:16} {label:28} {row['n']:5.0f} {row['first']:8.1f} {row['direct']:9.1f} "
-                f"{row['wrong']:8.1f} {row['rejected']:11.1f}"
+                f"{row['wrong']:8.1f} {row['rejected']:11.1f} {row['shown']:8.1f}"
             )
 
 
