@@ -225,7 +225,7 @@ _MOVED_FAQ_KEYS = {
 
 class MatchingSettings(_Section):
     confident_score: float = Field(
-        78,
+        74,
         gt=0,
         le=100,
         description="Estimated chance (0-100 %) that the first "
@@ -242,7 +242,7 @@ class MatchingSettings(_Section):
         48, ge=0, le=100, description='For a short message, the evidence from which the bot may ask "did you mean".'
     )
     suggest_score: float = Field(
-        20, gt=0, le=100, description='Chance from which the bot asks "did you mean"; below it: no match.'
+        15, gt=0, le=100, description='Chance from which the bot asks "did you mean"; below it: no match.'
     )
     max_suggestions: int = Field(3, ge=1, le=5, description='Candidates offered in a "did you mean".')
 
