@@ -35,6 +35,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # -- a bot on the loopback Bot API --------------------------------------------------------------
 
 
+WEBHOOK_URL = "https://bot.example.test/telegram"
+
+
+def webhook_yaml(port: int) -> str:
+    """The `telegram.webhook` block of a test configuration: served on 127.0.0.1:`port`."""
+    return f"  webhook:\n    listen: 127.0.0.1\n    port: {port}\n    url: {WEBHOOK_URL}\n"
+
+
 def make_settings(
     tmp_path: Path, base_url: str, extra: str = "", env: dict[str, str] | None = None, throttled: bool = False
 ) -> Settings:

@@ -14,7 +14,7 @@ import sqlite3
 import sys
 import time
 import tomllib
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -24,9 +24,10 @@ import pytest
 
 import bot
 from bot.config import ConfigError, load_settings
+from bot.handlers.context import BotApplication
 from bot.healthz import url_of
 from tests.fake_telegram import FakeTelegram
-from tests.helpers import ROOT, ask, bot_process, make_settings, running, stopped
+from tests.helpers import ROOT, ask, bot_process, make_settings, running, stopped, webhook_yaml
 from tests.postgres import TEST_KEY, fresh_schema, skip_without_server
 
 SECRET = "s3cret-token-for-the-webhook"
@@ -55,6 +56,18 @@ async def eventually(probe: Callable[[], Awaitable[tuple[int, Any]]], status: in
         await asyncio.sleep(0.2)
 
 
+@contextlib.asynccontextmanager
+async def polling_bot(telegram: FakeTelegram, tmp_path: Path, limit: str) -> AsyncIterator[tuple[BotApplication, int]]:
+    """The real Application polling the loopback Bot API, /healthz on a free port with one `health`
+    limit ("updates_seconds: 2"); stopped on exit. Yields the application and the port."""
+    port = free_port()
+    application = await running(make_settings(tmp_path, telegram.base_url, f"health:\n  port: {port}\n  {limit}\n"))
+    try:
+        yield application, port
+    finally:
+        await stopped(application)
+
+
 def parts(body: dict[str, Any]) -> list[str]:
     return [reason["part"] for reason in body["reasons"]]
 
@@ -67,59 +80,50 @@ def test_the_reported_version_is_the_project_s() -> None:
 async def test_a_polling_bot_is_healthy_unhealthy_while_get_updates_hangs_and_healthy_again(
     telegram: FakeTelegram, tmp_path: Path
 ) -> None:
-    port = free_port()
-    settings = make_settings(tmp_path, telegram.base_url, f"health:\n  port: {port}\n  updates_seconds: 2\n")
-    application = await running(settings)
-    try:
-        await telegram.wait_until(lambda: "getUpdates" in telegram.methods())
-        await asyncio.sleep(1.2)  # the first long poll (1 s) was answered
-        status, body = await healthz(port)
-        assert status == 200, body
-        assert body["status"] == "ok" and body["reasons"] == []
-        assert body["mode"] == "polling" and body["version"] == bot.__version__
-        assert body["state"] == {"engine": "sqlite", "answered": True} and body["state_age_seconds"] < 1
-        assert body["loop_age_seconds"] < 2 and body["updates_age_seconds"] < 2
-        assert body["leader"] is True  # one instance on SQLite: it holds the lease
-        assert (await ask(telegram, 11, "/start")).text.startswith("Xin chào!")
-        assert (await healthz(port))[1]["handled_age_seconds"] < 2  # the update was taken up
-        telegram.updates_stalled = True
-        body = await eventually(lambda: healthz(port), 503)
-        assert parts(body) == ["updates"] and "getUpdates" in body["reasons"][0]["message"]
-        assert body["reasons"][0]["message"].startswith("không nhận được cập nhật từ Telegram")
-        telegram.updates_stalled = False
-        await eventually(lambda: healthz(port), 200)
-        assert (await ask(telegram, 11, "/start")).text.startswith("Xin chào!")  # citizens served again
-    finally:
-        telegram.updates_stalled = False
-        await stopped(application)
+    async with polling_bot(telegram, tmp_path, "updates_seconds: 2") as (_, port):
+        try:
+            await telegram.wait_until(lambda: "getUpdates" in telegram.methods())
+            await asyncio.sleep(1.2)  # the first long poll (1 s) was answered
+            status, body = await healthz(port)
+            assert status == 200, body
+            assert body["status"] == "ok" and body["reasons"] == []
+            assert body["mode"] == "polling" and body["version"] == bot.__version__
+            assert body["state"] == {"engine": "sqlite", "answered": True} and body["state_age_seconds"] < 1
+            assert body["loop_age_seconds"] < 2 and body["updates_age_seconds"] < 2
+            assert body["leader"] is True  # one instance on SQLite: it holds the lease
+            assert (await ask(telegram, 11, "/start")).text.startswith("Xin chào!")
+            assert (await healthz(port))[1]["handled_age_seconds"] < 2  # the update was taken up
+            telegram.updates_stalled = True
+            body = await eventually(lambda: healthz(port), 503)
+            assert parts(body) == ["updates"] and "getUpdates" in body["reasons"][0]["message"]
+            assert body["reasons"][0]["message"].startswith("không nhận được cập nhật từ Telegram")
+            telegram.updates_stalled = False
+            await eventually(lambda: healthz(port), 200)
+            assert (await ask(telegram, 11, "/start")).text.startswith("Xin chào!")  # citizens served again
+        finally:
+            telegram.updates_stalled = False
 
 
 async def test_updates_waiting_behind_stuck_handlers_are_unhealthy(telegram: FakeTelegram, tmp_path: Path) -> None:
-    port = free_port()
-    settings = make_settings(tmp_path, telegram.base_url, f"health:\n  port: {port}\n  updates_seconds: 1.5\n")
-    application = await running(settings)
-    try:
-        await eventually(lambda: healthz(port), 200)
-        telegram.stall_until = time.monotonic() + 8  # every reply hangs: the 8 handler slots fill up
-        for user in range(30, 42):
-            await telegram.send_text(user, "/start")
-        body = await eventually(lambda: healthz(port), 503)
-        assert parts(body) == ["updates"] and body["updates_waiting"] is True
-        assert body["reasons"][0]["message"].startswith("cập nhật chờ xử lý")
-        assert body["updates_age_seconds"] < body["handled_age_seconds"]  # getUpdates itself kept answering
-        for user in range(30, 42):  # once replies go through, every citizen is answered
-            assert (await telegram.wait_for(user, 1, timeout=60))[0].text.startswith("Xin chào!")
-        await eventually(lambda: healthz(port), 200)
-    finally:
-        telegram.stall_until = 0.0
-        await stopped(application)
+    async with polling_bot(telegram, tmp_path, "updates_seconds: 1.5") as (_, port):
+        try:
+            await eventually(lambda: healthz(port), 200)
+            telegram.stall_until = time.monotonic() + 8  # every reply hangs: the 8 handler slots fill up
+            for user in range(30, 42):
+                await telegram.send_text(user, "/start")
+            body = await eventually(lambda: healthz(port), 503)
+            assert parts(body) == ["updates"] and body["updates_waiting"] is True
+            assert body["reasons"][0]["message"].startswith("cập nhật chờ xử lý")
+            assert body["updates_age_seconds"] < body["handled_age_seconds"]  # getUpdates itself kept answering
+            for user in range(30, 42):  # once replies go through, every citizen is answered
+                assert (await telegram.wait_for(user, 1, timeout=60))[0].text.startswith("Xin chào!")
+            await eventually(lambda: healthz(port), 200)
+        finally:
+            telegram.stall_until = 0.0
 
 
 async def test_a_leader_whose_broadcaster_stands_still_is_unhealthy(telegram: FakeTelegram, tmp_path: Path) -> None:
-    port = free_port()
-    settings = make_settings(tmp_path, telegram.base_url, f"health:\n  port: {port}\n  broadcaster_seconds: 2.5\n")
-    application = await running(settings)
-    try:
+    async with polling_bot(telegram, tmp_path, "broadcaster_seconds: 2.5") as (application, port):
         services = application.bot_data.services
         assert services is not None
         await asyncio.sleep(3)  # the leader's broadcaster beats every round (1 s): healthy past the threshold
@@ -132,29 +136,24 @@ async def test_a_leader_whose_broadcaster_stands_still_is_unhealthy(telegram: Fa
         await services.leader.stop()  # the lease is given up: the broadcaster is no longer required
         status, body = await healthz(port)
         assert status == 200 and body["leader"] is False
-    finally:
-        await stopped(application)
 
 
 async def test_a_locked_sqlite_state_database_is_unhealthy_until_released(
     telegram: FakeTelegram, tmp_path: Path
 ) -> None:
-    port = free_port()
-    settings = make_settings(tmp_path, telegram.base_url, f"health:\n  port: {port}\n  state_timeout_seconds: 1\n")
-    application = await running(settings)
-    other = sqlite3.connect(tmp_path / "state.sqlite3", isolation_level=None)
-    try:
-        assert (await healthz(port))[0] == 200
-        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock: the bot can record nothing
-        status, body = await healthz(port)
-        assert status == 503 and parts(body) == ["state"], body
-        assert body["state"] == {"engine": "sqlite", "answered": False}
-        assert "không trả lời trong 1 giây" in body["reasons"][0]["message"]
-        other.execute("ROLLBACK")
-        await eventually(lambda: healthz(port), 200)
-    finally:
-        other.close()
-        await stopped(application)
+    async with polling_bot(telegram, tmp_path, "state_timeout_seconds: 1") as (_, port):
+        other = sqlite3.connect(tmp_path / "state.sqlite3", isolation_level=None)
+        try:
+            assert (await healthz(port))[0] == 200
+            other.execute("BEGIN IMMEDIATE")  # another process holds the write lock: the bot can record nothing
+            status, body = await healthz(port)
+            assert status == 503 and parts(body) == ["state"], body
+            assert body["state"] == {"engine": "sqlite", "answered": False}
+            assert "không trả lời trong 1 giây" in body["reasons"][0]["message"]
+            other.execute("ROLLBACK")
+            await eventually(lambda: healthz(port), 200)
+        finally:
+            other.close()
 
 
 class Proxy:
@@ -308,8 +307,7 @@ async def test_health_command_asks_the_running_polling_bot(telegram: FakeTelegra
 @pytest.mark.slow
 async def test_webhook_mode_answers_healthz_on_the_webhook_server(telegram: FakeTelegram, tmp_path: Path) -> None:
     port = free_port()
-    webhook = f"    listen: 127.0.0.1\n    port: {port}\n    url: https://bot.example.test/telegram\n"
-    config = write_config(tmp_path, f"telegram:\n  mode: webhook\n  webhook:\n{webhook}")
+    config = write_config(tmp_path, f"telegram:\n  mode: webhook\n{webhook_yaml(port)}")
     process = await bot_process(config, telegram.base_url, TELEGRAM_WEBHOOK_SECRET=SECRET)
     try:
         await telegram.wait_until(lambda: bool(telegram.webhook.get("url")), timeout=60)

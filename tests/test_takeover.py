@@ -23,7 +23,7 @@ import pytest
 from bot.announce.model import Content, Status
 from bot.state import StateStore
 from tests.fake_telegram import FakeTelegram
-from tests.helpers import ROOT, bot_process
+from tests.helpers import ROOT, bot_process, webhook_yaml
 from tests.postgres import TEST_KEY, fresh_schema, skip_without_server
 
 pytestmark = pytest.mark.slow  # real processes, kill -9, a few hundred paced sends
@@ -41,7 +41,7 @@ def write_config(tmp_path: Path, port: int) -> Path:
         f"state:\n  path: {tmp_path / 'unused.sqlite3'}\n  lease_seconds: 3\n  lease_renew_seconds: 1\n"
         f"cases:\n  database: {tmp_path / 'cases.sqlite3'}\n  demo_count: 50\n  demo: true\n"
         f"telegram:\n  retry_seconds: 5\n  user_burst: 100000\n  mode: webhook\n"
-        f"  webhook:\n    listen: 127.0.0.1\n    port: {port}\n    url: https://bot.example.test/telegram\n"
+        f"{webhook_yaml(port)}"
         f"announcements:\n  rate: {RATE}\n  progress_seconds: 1\n",
         encoding="utf-8",
     )

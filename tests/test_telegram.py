@@ -16,7 +16,7 @@ from bot.faq.loader import load_faq
 from bot.handlers.context import BotApplication
 from bot.webhook import open_webhook
 from tests.fake_telegram import FakeTelegram, Fault
-from tests.helpers import ROOT, ask, labels, make_settings, press, started, stopped
+from tests.helpers import ROOT, WEBHOOK_URL, ask, labels, make_settings, press, started, stopped, webhook_yaml
 
 
 async def test_start_shows_welcome_menu_and_registers_commands(telegram: FakeTelegram, bot: BotApplication) -> None:
@@ -194,14 +194,13 @@ async def test_webhook_checks_the_secret(telegram: FakeTelegram, tmp_path: Path,
     settings = make_settings(
         tmp_path,
         telegram.base_url,
-        extra=f"  mode: webhook\n  webhook:\n    listen: 127.0.0.1\n    port: {unused_tcp_port}\n"
-        f"    url: https://bot.example.test/telegram\n",
+        extra=f"  mode: webhook\n{webhook_yaml(unused_tcp_port)}",
         env={"TELEGRAM_WEBHOOK_SECRET": secret},
     )
     application = await started(settings)
     runner = await open_webhook(application, settings)
     try:
-        assert telegram.webhook["url"] == "https://bot.example.test/telegram"
+        assert telegram.webhook["url"] == WEBHOOK_URL
         assert telegram.webhook["secret_token"] == secret
         update = {
             "update_id": 1,

@@ -10,7 +10,7 @@ import signal
 from pathlib import Path
 
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.helpers import ROOT, bot_process
+from tests.helpers import ROOT, bot_process, webhook_yaml
 
 SECRET = "s3cret-token-for-the-webhook"
 HUNDRED_MB = 100_000_000
@@ -41,8 +41,7 @@ async def test_webhook_refuses_strangers_and_huge_bodies_before_reading_them(
     config = tmp_path / "config.yaml"
     config.write_text(
         f"faq:\n  dir: {ROOT / 'faq'}\nstate:\n  path: {tmp_path / 'state.sqlite3'}\n"
-        f"telegram:\n  mode: webhook\n  webhook:\n    listen: 127.0.0.1\n    port: {unused_tcp_port}\n"
-        f"    url: https://bot.example.test/telegram\n",
+        f"telegram:\n  mode: webhook\n{webhook_yaml(unused_tcp_port)}",
         encoding="utf-8",
     )
     process = await bot_process(config, telegram.base_url, TELEGRAM_WEBHOOK_SECRET=SECRET)

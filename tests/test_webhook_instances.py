@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.texts.throttle import SLOW_DOWN_VI
 from bot.webhook import open_webhook
 from tests.fake_telegram import TOKEN, FakeTelegram, Fault, Sent
-from tests.helpers import ROOT, bot_process, make_settings, started, stopped
+from tests.helpers import ROOT, bot_process, make_settings, started, stopped, webhook_yaml
 from tests.postgres import TEST_KEY, fresh_schema, rows, skip_without_server
 
 SECRET = "s3cret-token-for-the-webhook"
@@ -70,8 +70,7 @@ def write_config(tmp_path: Path, name: str, port: int, limits: str) -> Path:
         f"cases:\n  glossary: {ROOT / 'glossary' / 'statuses.yaml'}\n  database: {tmp_path / 'cases.sqlite3'}\n"
         f"  demo: true\n"
         f"telegram:\n  mode: webhook\n  retry_seconds: 30\n{limits}"
-        f"  webhook:\n    listen: 127.0.0.1\n    port: {port}\n    url: https://bot.example.test/telegram\n"
-        f"    claim_seconds: {CLAIM_SECONDS}\n",
+        f"{webhook_yaml(port)}    claim_seconds: {CLAIM_SECONDS}\n",
         encoding="utf-8",
     )
     return config
@@ -253,8 +252,7 @@ async def test_a_retried_update_is_answered_once_on_sqlite(
     settings = make_settings(
         tmp_path,
         telegram.base_url,
-        extra=f"  mode: webhook\n  webhook:\n    listen: 127.0.0.1\n    port: {unused_tcp_port}\n"
-        f"    url: https://bot.example.test/telegram\n",
+        extra=f"  mode: webhook\n{webhook_yaml(unused_tcp_port)}",
         env={"TELEGRAM_WEBHOOK_SECRET": SECRET},
     )
     application = await started(settings)
