@@ -36,15 +36,14 @@ _ASK_MARKER = re.compile(
 _AFTER_MARKER = 4  # syllables the rest must have to be read as the question
 
 
-def _asking(sentence: str) -> bool:
-    folded = fold(sentence)
+def _asking(sentence: str, folded: str) -> bool:
+    """Whether a sentence (and its folded form) asks something."""
     return "?" in sentence or bool(_QUESTION_WORD.search(folded) or _QUESTION_END.search(folded.strip()))
 
 
-def _after_marker(sentence: str) -> str | None:
-    """What follows the last "cho tôi hỏi" / "xin hỏi" / "xin cho biết" in a sentence, when that
-    is a question of its own; folded, as the matcher reads it."""
-    folded = fold(sentence)
+def _after_marker(folded: str) -> str | None:
+    """What follows the last "cho tôi hỏi" / "xin hỏi" / "xin cho biết" in a folded sentence, when
+    that is a question of its own (folded, as the matcher reads it)."""
     markers = list(_ASK_MARKER.finditer(folded))
     if not markers or markers[-1].start() == 0:
         return None
@@ -55,24 +54,26 @@ def _after_marker(sentence: str) -> str | None:
 def question_part(text: str) -> str | None:
     """The asking part of a message of several sentences: its last asking sentence, with the
     asking sentences just before it while they fit in _WINDOW syllables ("Tôi phải làm gì để được
-    thi hành án? Thủ tục ra sao?"). None for a single sentence."""
+    thi hành án? Thủ tục ra sao?"); within one sentence, what follows the asker's own "cho tôi
+    hỏi". None for a single sentence without such a marker."""
     sentences: list[str] = [s for s in _SENTENCE.findall(text) if s.strip(" .!?;\n…")]
     if len(sentences) < 2:
-        return _after_marker(text)
-    asking = [number for number, sentence in enumerate(sentences) if _asking(sentence)]
+        return _after_marker(fold(text))
+    folded = [fold(sentence) for sentence in sentences]
+    asking = [n for n, sentence in enumerate(sentences) if _asking(sentence, folded[n])]
     # A sentence asking only for the law is set aside when another sentence asks something.
-    asking = [n for n in asking if not _ABOUT_THE_LAW.search(fold(sentences[n]))] or asking
+    asking = [n for n in asking if not _ABOUT_THE_LAW.search(folded[n])] or asking
     if not asking:
         return sentences[-1]
     # Several questions asked in a row are read together ("Có được trả góp không? Có bị trừ
     # lương không?"), up to _WINDOW syllables: one of them is often the specific one.
     chosen = [asking[-1]]
-    size = len(fold(sentences[asking[-1]]).split())
+    size = len(folded[asking[-1]].split())
     for number in reversed(asking[:-1]):
-        size += len(fold(sentences[number]).split())
+        size += len(folded[number].split())
         if size > _WINDOW or number < chosen[-1] - 2:
             break
         chosen.append(number)
-    if len(chosen) == 1 and (rest := _after_marker(sentences[chosen[0]])) is not None:
+    if len(chosen) == 1 and (rest := _after_marker(folded[chosen[0]])) is not None:
         return rest
     return "".join(sentences[number] for number in sorted(chosen))
