@@ -28,6 +28,7 @@ from bot.handlers.context import BotApplication
 from bot.knowledge import Knowledge
 from bot.lookup import CaseLookup
 from bot.state import StateStore
+from bot.webhook import open_webhook
 from tests.fake_telegram import TOKEN, FakeTelegram, Sent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +91,22 @@ async def stopped(application: BotApplication) -> None:
     await application.post_stop(application)
     await application.post_shutdown(application)
     await application.shutdown()
+
+
+@asynccontextmanager
+async def webhook_bot(tmp_path: Path, base_url: str, port: int, secret: str) -> AsyncIterator[BotApplication]:
+    """Started in webhook mode, its server on 127.0.0.1:`port` at WEBHOOK_URL's path with `secret`;
+    the server closed and the Application stopped on exit."""
+    settings = make_settings(
+        tmp_path, base_url, extra=f"  mode: webhook\n{webhook_yaml(port)}", env={"TELEGRAM_WEBHOOK_SECRET": secret}
+    )
+    application = await started(settings)
+    runner = await open_webhook(application, settings)
+    try:
+        yield application
+    finally:
+        await runner.cleanup()
+        await stopped(application)
 
 
 # -- playing a citizen ----------------------------------------------------------------------------

@@ -14,9 +14,8 @@ import pytest
 
 from bot.faq.loader import load_faq
 from bot.handlers.context import BotApplication
-from bot.webhook import open_webhook
 from tests.fake_telegram import FakeTelegram, Fault
-from tests.helpers import ROOT, WEBHOOK_URL, ask, labels, make_settings, press, started, stopped, webhook_yaml
+from tests.helpers import ROOT, WEBHOOK_URL, ask, labels, press, webhook_bot
 
 
 async def test_start_shows_welcome_menu_and_registers_commands(telegram: FakeTelegram, bot: BotApplication) -> None:
@@ -191,15 +190,7 @@ async def test_dropped_connections_then_every_question_is_answered(telegram: Fak
 
 async def test_webhook_checks_the_secret(telegram: FakeTelegram, tmp_path: Path, unused_tcp_port: int) -> None:
     secret = "s3cret-token-for-the-webhook"
-    settings = make_settings(
-        tmp_path,
-        telegram.base_url,
-        extra=f"  mode: webhook\n{webhook_yaml(unused_tcp_port)}",
-        env={"TELEGRAM_WEBHOOK_SECRET": secret},
-    )
-    application = await started(settings)
-    runner = await open_webhook(application, settings)
-    try:
+    async with webhook_bot(tmp_path, telegram.base_url, unused_tcp_port, secret):
         assert telegram.webhook["url"] == WEBHOOK_URL
         assert telegram.webhook["secret_token"] == secret
         update = {
@@ -222,9 +213,6 @@ async def test_webhook_checks_the_secret(telegram: FakeTelegram, tmp_path: Path,
                 assert good.status == 200
         replies = await telegram.wait_for(20, 1)
         assert replies[0].text.startswith("Xin chào!")
-    finally:
-        await runner.cleanup()
-        await stopped(application)
 
 
 APOLOGY = {

@@ -24,9 +24,8 @@ from bot.cases.service import build_demo
 from bot.cases.store import CaseStore
 from bot.config import Settings
 from bot.texts.throttle import SLOW_DOWN_VI
-from bot.webhook import open_webhook
 from tests.fake_telegram import TOKEN, FakeTelegram, Fault, Sent
-from tests.helpers import ROOT, bot_process, make_settings, started, stopped, webhook_yaml
+from tests.helpers import ROOT, bot_process, webhook_bot, webhook_yaml
 from tests.postgres import TEST_KEY, fresh_schema, rows, skip_without_server
 
 SECRET = "s3cret-token-for-the-webhook"
@@ -249,15 +248,7 @@ async def test_a_retried_update_is_answered_once_on_sqlite(
 ) -> None:
     """One instance on SQLite (the default): Telegram's retry of an update it handled is not
     answered twice, and a retry while it is being handled is refused until it is done."""
-    settings = make_settings(
-        tmp_path,
-        telegram.base_url,
-        extra=f"  mode: webhook\n{webhook_yaml(unused_tcp_port)}",
-        env={"TELEGRAM_WEBHOOK_SECRET": SECRET},
-    )
-    application = await started(settings)
-    runner = await open_webhook(application, settings)
-    try:
+    async with webhook_bot(tmp_path, telegram.base_url, unused_tcp_port, SECRET):
         update = await text_update(telegram, 71, "xin chào")
         telegram.faults.append(Fault("sendMessage", 500, 2, chat_id=71))  # the reply is retried twice
         first = asyncio.create_task(post(unused_tcp_port, update))
@@ -270,6 +261,3 @@ async def test_a_retried_update_is_answered_once_on_sqlite(
         assert rows(tmp_path / "state.sqlite3", "SELECT update_id, done FROM update_claims") == [
             (update["update_id"], 1)
         ]
-    finally:
-        await runner.cleanup()
-        await stopped(application)
