@@ -2,16 +2,19 @@
 
     python -m benchmarks.fit_decision [--cv] [--write]
 
-Training questions: the written set (tests/data/questions.yaml) and the TUNING half of the real
-questions (tests/data/real_questions.yaml, split: tune); the held-out half is never read. Each is
-asked to the shipped FAQ and to the FAQ cut down to each entry's question and 3 alternatives, so
-the model also learns what an entry with few phrasings looks like. A real question weighs
-REAL_WEIGHT written ones: real phrasing is what the bot meets, but there are few of them.
+Training questions: the written set (tests/data/questions.yaml) and the TUNING halves of the real
+questions (tests/data/real_questions.yaml) and of the outsider questions
+(tests/data/outsider_questions.yaml, written by someone who never saw the FAQ); the held-out
+halves are never read. Each is asked to the shipped FAQ and to the FAQ cut down to each entry's
+question and 3 alternatives, so the model also learns what an entry with few phrasings looks
+like. A real question weighs REAL_WEIGHT written ones, an outsider's OUTSIDER_WEIGHT: real
+phrasing is what the bot meets, but there are few of them.
 
 The model is a conditional logit over the matcher's leaders plus "none of these" (the label for
 out-of-scope questions and for questions whose entry is not among the leaders), fitted by gradient
-descent with an L2 penalty. --cv reports, for the tuning half, accuracy in 5 folds by source page
-(the model fitted without that fold), as benchmarks.matcher counts it, at the configured thresholds.
+descent with an L2 penalty. --cv reports, for each tuning half, accuracy in 5 folds by source page
+(real) or question (outsider), the model fitted without that fold, as benchmarks.matcher counts
+it, at the configured thresholds.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from bot.faq.matcher import Matcher, Thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_WEIGHT = 4.0
+OUTSIDER_FILE = "outsider_questions.yaml"
+OUTSIDER_WEIGHT = 2.0  # written by someone who never saw the FAQ: between the team's (1) and real (4)
 L2 = 0.02
 WRONG_COST = 1.0  # in the confidence model, a leader that is not the answer weighs this many right ones
 STEPS = 3000
@@ -152,30 +157,46 @@ def main() -> None:
     thresholds = Thresholds.from_settings(settings.matching)
     faq, _, _ = load_faq(args.root / "faq")
     written = yaml.safe_load((args.root / "tests/data/questions.yaml").read_text(encoding="utf-8"))
-    real = yaml.safe_load((args.root / "tests/data/real_questions.yaml").read_text(encoding="utf-8"))
-    tune = [case for case in real if case.get("split") == "tune"]
     matchers = [Matcher(faq, thresholds), Matcher(cut_down(faq), thresholds)]
     base = [item for m in matchers for item in examples(m, written, 1.0)]
-    real_items = {id(case): [examples(m, [case], REAL_WEIGHT)[0] for m in matchers] for case in tune}
-    weights = fit_all(base + [item for items in real_items.values() for item in items])
+    # Per tuning set: its questions and, per question, its items (shipped FAQ and cut-down FAQ).
+    tuning: dict[str, tuple[list[Case], dict[int, list[Item]]]] = {}
+    sources = (("real", "real_questions.yaml", REAL_WEIGHT), ("outsider", OUTSIDER_FILE, OUTSIDER_WEIGHT))
+    for name, file, weight in sources:
+        path = args.root / "tests/data" / file
+        cases = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
+        tune = [case for case in cases or [] if case.get("split") == "tune"]
+        tuning[name] = (tune, {id(case): [examples(m, [case], weight)[0] for m in matchers] for case in tune})
+
+    def training(left_out: Case | None = None, fold: int = -1) -> list[Item]:
+        """Every tuning item, except the questions of `fold` in the set that holds `left_out`."""
+        items = list(base)
+        for tune, by_case in tuning.values():
+            skip = left_out is not None and any(case is left_out for case in tune)
+            items += [item for case in tune if not (skip and _fold(case) == fold) for item in by_case[id(case)]]
+        return items
+
+    weights = fit_all(training())
     print(yaml.safe_dump(weights, sort_keys=False))
     if args.cv:
-        for label, number in (("full", 0), ("3 alternatives", 1)):
-            totals = []
-            for fold in range(FOLDS):
-                held = [case for case in tune if _fold(case) == fold]
-                train = [item for case in tune if _fold(case) != fold for item in real_items[id(case)]]
-                decision = Decision(fit_all(base + train))
-                matcher = Matcher(cut_down(faq) if number else faq, thresholds, decision)
-                row = accuracy(held, ours(matcher))
-                inside = sum(1 for case in held if case.get("expect"))
-                totals.append((row, inside, len(held) - inside))
-            summary = {
-                key: sum(r[key] * (i if key != "rejected" else o) for r, i, o in totals)
-                / max(1, sum(i if key != "rejected" else o for _, i, o in totals))
-                for key in ("first", "direct", "wrong", "rejected", "shown")
-            }
-            print(f"cv tune {label:15}", "  ".join(f"{key} {value:5.1f}" for key, value in summary.items()))
+        for name, (tune, _) in tuning.items():
+            for label, number in (("full", 0), ("3 alternatives", 1)):
+                totals = []
+                for fold in range(FOLDS):
+                    held = [case for case in tune if _fold(case) == fold]
+                    if not held:
+                        continue
+                    decision = Decision(fit_all(training(held[0], fold)))
+                    matcher = Matcher(cut_down(faq) if number else faq, thresholds, decision)
+                    row = accuracy(held, ours(matcher))
+                    inside = sum(1 for case in held if case.get("expect"))
+                    totals.append((row, inside, len(held) - inside))
+                summary = {
+                    key: sum(r[key] * (i if key != "rejected" else o) for r, i, o in totals)
+                    / max(1, sum(i if key != "rejected" else o for _, i, o in totals))
+                    for key in ("first", "direct", "wrong", "rejected", "shown")
+                }
+                print(f"cv {name:8} {label:15}", "  ".join(f"{key} {value:5.1f}" for key, value in summary.items()))
     if args.write:
         header = (
             "# Weights of the matcher's decision model (bot/faq/decision.py), fitted by\n"

@@ -7,9 +7,13 @@ have an expected entry) / rejected (questions with no entry, out of scope includ
 (the expected entry is the answer or one of the "did you mean" buttons):
 - real held-out and real tuning: tests/data/real_questions.yaml, questions real people posted
   on public pages, split by source page; only the tuning half may be looked at when tuning;
+- outsider held-out and tuning: tests/data/outsider_questions.yaml, written by someone who saw
+  only the entries' English topic lines, never the FAQ's wording; split by question;
 - written: tests/data/questions.yaml, written by the team;
-- "3 alternatives": the real held-out half against the FAQ cut down to each entry's question and
-  first 3 alternatives (English: question and 3 alternatives), as a busy staff member would add it.
+- "3 alt.": each held-out half against the FAQ cut down to each entry's question and first 3
+  alternatives (English: question and 3 alternatives), as a busy staff member would add it;
+- "no diacr.": each held-out half typed without marks (folded: lower case, đ -> d).
+With --no-heldout the last two use the tuning halves, marked (t).
 Baselines (benchmarks/baselines.py): rapidfuzz extractOne(WRatio) as the naive matcher, and BM25
 (bm25s) over the same folded phrasings with a cutoff fitted on the real tuning half.
 Latency: p50/p99 per question on the shipped FAQ and on the FAQ scaled with synthetic entries
@@ -36,10 +40,12 @@ from bot.config import load_settings
 from bot.faq.loader import load_faq
 from bot.faq.matcher import Matcher, Thresholds
 from bot.faq.model import Entry, Faq
+from bot.faq.normalize import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
 REAL_QUESTIONS = ROOT / "tests" / "data" / "real_questions.yaml"
+OUTSIDER_QUESTIONS = ROOT / "tests" / "data" / "outsider_questions.yaml"
 # A large FAQ's long tail has fewer phrasings than our hand-written entries (question + 13):
 # synthetic entries carry a question and 5 alternatives, above the 4 that `faq check` requires.
 SYNTHETIC_ALTERNATIVES = 5
@@ -138,6 +144,13 @@ def synthetic_faq_files(faq: Faq, size: int, folder: Path, seed: int = 7) -> Non
         (folder / f"c{start:05d}.yaml").write_text(yaml.safe_dump(chunk, allow_unicode=True), encoding="utf-8")
 
 
+def _print_row(name: str, label: str, row: dict[str, float]) -> None:
+    print(
+        f"{name:22} {label:28} {row['n']:5.0f} {row['first']:8.1f} {row['direct']:9.1f} "
+        f"{row['wrong']:8.1f} {row['rejected']:11.1f} {row['shown']:8.1f}"
+    )
+
+
 def _accuracy_table(faq: Faq, thresholds: Thresholds, sets: dict[str, list[dict[str, object]]]) -> None:
     tune = sets.get("real tuning", [])
     bm25 = Bm25Baseline(faq)
@@ -148,33 +161,34 @@ def _accuracy_table(faq: Faq, thresholds: Thresholds, sets: dict[str, list[dict[
         f"BM25 bm25s (>= {cutoff:.2f})": bm25.predict,
     }
     print(
-        f"{'question set':16} {'matcher':28} {'n':>5} {'first %':>8} {'direct %':>9} {'wrong %':>8} {'rejected %':>11}"
+        f"{'question set':22} {'matcher':28} {'n':>5} {'first %':>8} {'direct %':>9} {'wrong %':>8} {'rejected %':>11}"
         f" {'shown %':>8}"
     )
     for name, cases in sets.items():
         for label, predict in systems.items():
-            row = accuracy(cases, predict)
-            print(
-                f"{name:16} {label:28} {row['n']:5.0f} {row['first']:8.1f} {row['direct']:9.1f} "
-                f"{row['wrong']:8.1f} {row['rejected']:11.1f} {row['shown']:8.1f}"
-            )
-    # The ablation is judged on the held-out half; with --no-heldout, on the tuning half instead.
-    held = sets.get("real held-out") or tune
-    if held:
-        small = cut_down(faq)
-        small_bm25 = Bm25Baseline(small)
-        small_bm25.fit_cutoff(tune)
-        ablation = "3 alternatives" if "real held-out" in sets else "3 alt. (tuning)"
-        for label, predict in {
-            "ours": ours(Matcher(small, thresholds)),
-            "WRatio extractOne (>= 85)": WRatioBaseline(small).predict,
-            "BM25 bm25s": small_bm25.predict,
-        }.items():
-            row = accuracy(held, predict)
-            print(
-                f"{ablation:16} {label:28} {row['n']:5.0f} {row['first']:8.1f} {row['direct']:9.1f} "
-                f"{row['wrong']:8.1f} {row['rejected']:11.1f} {row['shown']:8.1f}"
-            )
+            _print_row(name, label, accuracy(cases, predict))
+    small = cut_down(faq)
+    small_bm25 = Bm25Baseline(small)
+    small_bm25.fit_cutoff(tune or sets["written"])
+    small_systems: dict[str, Callable[[str], Prediction]] = {
+        "ours": ours(Matcher(small, thresholds)),
+        "WRatio extractOne (>= 85)": WRatioBaseline(small).predict,
+        "BM25 bm25s": small_bm25.predict,
+    }
+    # The ablation and the unaccented copy are judged on the held-out halves; with --no-heldout,
+    # on the tuning halves instead.
+    for source in ("real", "outsider"):
+        half = "held-out" if f"{source} held-out" in sets else "tuning"
+        held = sets.get(f"{source} {half}", [])
+        if not held:
+            continue
+        for label, predict in small_systems.items():
+            _print_row(f"3 alt. {source} {'' if half == 'held-out' else '(t)'}".strip(), label, accuracy(held, predict))
+        # The same half typed as on a phone without a Vietnamese keyboard: lower case, no marks.
+        plain = [{**case, "q": fold(str(case["q"]))} for case in held]
+        for label, predict in systems.items():
+            name = f"no diacr. {source} {'' if half == 'held-out' else '(t)'}".strip()
+            _print_row(name, label, accuracy(plain, predict))
 
 
 def _latency_table(folder: Path, thresholds: Thresholds, questions: list[str], sizes: list[int], repeat: int) -> None:
@@ -207,11 +221,12 @@ def load_sets(heldout: bool = True) -> dict[str, list[dict[str, object]]]:
     """The question sets: real held-out (unless `heldout` is False) and tuning halves (when the
     file exists), written."""
     sets: dict[str, list[dict[str, object]]] = {}
-    if REAL_QUESTIONS.exists():
-        real = yaml.safe_load(REAL_QUESTIONS.read_text(encoding="utf-8")) or []
-        if heldout:
-            sets["real held-out"] = [c for c in real if c.get("split") == "heldout"]
-        sets["real tuning"] = [c for c in real if c.get("split") == "tune"]
+    for name, path in (("real", REAL_QUESTIONS), ("outsider", OUTSIDER_QUESTIONS)):
+        if path.exists():
+            cases = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            if heldout:
+                sets[f"{name} held-out"] = [c for c in cases if c.get("split") == "heldout"]
+            sets[f"{name} tuning"] = [c for c in cases if c.get("split") == "tune"]
     sets["written"] = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
     return sets
 

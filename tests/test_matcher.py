@@ -66,6 +66,22 @@ def test_unicode_forms_and_tone_placement_do_not_change_results(matcher: Matcher
         assert matcher.match(old_style) == expected
 
 
+def _without_diacritics(text: str) -> str:
+    """What a phone without a Vietnamese keyboard sends: the same letters, no marks, d for đ."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def test_real_questions_typed_without_diacritics_get_the_same_result(matcher: Matcher) -> None:
+    """Real citizens often type without accents: every real question (both halves; nothing is
+    tuned here, only the sameness is checked), stripped of its marks, is matched exactly as typed."""
+    real = yaml.safe_load((Path(__file__).parent / "data" / "real_questions.yaml").read_text(encoding="utf-8"))
+    questions = [c["q"] for c in real if c["kind"] != "english"]
+    assert len(questions) >= 200
+    different = [q[:80] for q in questions if matcher.match(_without_diacritics(q)) != matcher.match(q)]
+    assert different == []
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [

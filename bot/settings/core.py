@@ -232,7 +232,7 @@ class MatchingSettings(_Section):
         "entry is the one asked about, from which the bot answers directly.",
     )
     evidence_score: float = Field(
-        74,
+        72,
         ge=0,
         le=100,
         description="For a short message, the evidence (0-100: "
