@@ -149,6 +149,17 @@ def test_question_sentence_of_a_story() -> None:
             "Tôi bị phạt tiền trong bản án. Tiền phạt có được miễn giảm không? Văn bản pháp luật nào quy định?",
             " Tiền phạt có được miễn giảm không?",
         ),
+        # "..." and "TP." inside a sentence do not end it: a piece in lower case goes on before it.
+        (
+            "Bản án tuyên đã lâu. Vậy thời gian là bao lâu, 1 năm hay 2 năm... mà Nhà nước quy định hiện nay?",
+            " Vậy thời gian là bao lâu, 1 năm hay 2 năm... mà Nhà nước quy định hiện nay?",
+        ),
+        (
+            "Tôi ở TP. Quảng Ngãi. Tôi đã nộp đơn ở Phòng Thi hành án khu vực. đến nay chưa có quyết định thì sao?",
+            " Tôi đã nộp đơn ở Phòng Thi hành án khu vực. đến nay chưa có quyết định thì sao?",
+        ),
+        # Typed all in lower case, every sentence starts so: none is joined.
+        ("toi thang kien. ho khong tra. nop don o dau?", " nop don o dau?"),
     ],
 )
 def test_asking_part_of_real_phrasing(message: str, part: str) -> None:

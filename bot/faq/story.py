@@ -51,12 +51,29 @@ def _after_marker(folded: str) -> str | None:
     return rest if len(rest.split()) >= _AFTER_MARKER else None
 
 
+def _joined(sentences: list[str]) -> list[str]:
+    """Pieces that only look like sentences joined back: after "TP.", "Q.", "H." or "...", a
+    piece starting in lower case goes on the sentence before ("... là 1 năm hay 2 năm... mà Nhà
+    nước quy định hiện nay?"). Only for a writer who starts sentences with a capital: in a
+    message typed all in lower case every sentence starts so."""
+    starts = [sentence.lstrip(" \n\"'(")[:1] for sentence in sentences]
+    if sum(start.isupper() for start in starts) * 2 < len(starts):
+        return sentences
+    joined: list[str] = []
+    for sentence, start in zip(sentences, starts, strict=True):
+        if joined and start.islower() and not joined[-1].rstrip().endswith(("?", "!")):
+            joined[-1] += sentence
+        else:
+            joined.append(sentence)
+    return joined
+
+
 def question_part(text: str) -> str | None:
     """The asking part of a message of several sentences: its last asking sentence, with the
     asking sentences just before it while they fit in _WINDOW syllables ("Tôi phải làm gì để được
     thi hành án? Thủ tục ra sao?"); within one sentence, what follows the asker's own "cho tôi
     hỏi". None for a single sentence without such a marker."""
-    sentences: list[str] = [s for s in _SENTENCE.findall(text) if s.strip(" .!?;\n…")]
+    sentences = _joined([s for s in _SENTENCE.findall(text) if s.strip(" .!?;\n…")])
     if len(sentences) < 2:
         return _after_marker(fold(text))
     folded = [fold(sentence) for sentence in sentences]
