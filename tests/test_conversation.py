@@ -43,7 +43,7 @@ def labels(reply: Reply) -> list[str]:
         ("Có được trả góp tiền thi hành án không?", "answer", "tra-gop"),
         ("co duoc tra gop tien thi hanh an khong", "answer", "tra-gop"),  # no diacritics
         ("tạm hoãn xuất cảnh là gì", "answer", "tam-hoan-xuat-canh"),
-        ("hết thời hiệu", "suggest", "thoi-hieu-yeu-cau"),  # two entries about as likely
+        ("thời hiệu là gì", "suggest", "thoi-hieu-yeu-cau"),  # two entries about as likely
         ("giá vàng hôm nay bao nhiêu", "none", None),
         ("xin chào", "greeting", None),
         ("cảm ơn nhiều", "thanks", None),

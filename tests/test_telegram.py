@@ -63,13 +63,13 @@ async def test_question_gets_answer_legal_basis_and_buttons(
 
 
 async def test_did_you_mean_choice_by_button(telegram: FakeTelegram, bot: BotApplication, tmp_path: Path) -> None:
-    reply = await ask(telegram, 3, "hết thời hiệu")
+    reply = await ask(telegram, 3, "thời hiệu là gì")
     assert reply.text == "Có phải bạn muốn hỏi một trong các câu sau?"
     assert labels(reply)[-1] == "Không phải các câu trên"
     await press(telegram, 3, reply, "Thời hiệu yêu cầu thi hành án")
     assert reply.text.startswith("<b>Thời hiệu yêu cầu thi hành án là bao lâu?</b>")  # edited in place
     stored = sqlite3.connect(tmp_path / "state.sqlite3").execute("SELECT outcome, text FROM questions").fetchall()
-    assert stored == [("suggest", "hết thời hiệu")]
+    assert stored == [("suggest", "thời hiệu là gì")]
 
 
 async def test_browse_topics_and_back(telegram: FakeTelegram, bot: BotApplication) -> None:
