@@ -157,7 +157,8 @@ def main() -> None:
     thresholds = Thresholds.from_settings(settings.matching)
     faq, _, _ = load_faq(args.root / "faq")
     written = yaml.safe_load((args.root / "tests/data/questions.yaml").read_text(encoding="utf-8"))
-    matchers = [Matcher(faq, thresholds), Matcher(cut_down(faq), thresholds)]
+    faqs = (faq, cut_down(faq))  # the shipped FAQ, and each entry cut down to 3 alternatives
+    matchers = [Matcher(each, thresholds) for each in faqs]
     base = [item for m in matchers for item in examples(m, written, 1.0)]
     # Per tuning set: its questions and, per question, its items (shipped FAQ and cut-down FAQ).
     tuning: dict[str, tuple[list[Case], dict[int, list[Item]]]] = {}
@@ -168,12 +169,12 @@ def main() -> None:
         tune = [case for case in cases or [] if case.get("split") == "tune"]
         tuning[name] = (tune, {id(case): [examples(m, [case], weight)[0] for m in matchers] for case in tune})
 
-    def training(left_out: Case | None = None, fold: int = -1) -> list[Item]:
-        """Every tuning item, except the questions of `fold` in the set that holds `left_out`."""
+    def training(left_out: str = "", fold: int = -1) -> list[Item]:
+        """Every tuning item, except the questions of `fold` in the tuning set named `left_out`."""
         items = list(base)
-        for tune, by_case in tuning.values():
-            skip = left_out is not None and any(case is left_out for case in tune)
-            items += [item for case in tune if not (skip and _fold(case) == fold) for item in by_case[id(case)]]
+        for name, (tune, by_case) in tuning.items():
+            kept = [case for case in tune if name != left_out or _fold(case) != fold]
+            items += [item for case in kept for item in by_case[id(case)]]
         return items
 
     weights = fit_all(training())
@@ -186,8 +187,8 @@ def main() -> None:
                     held = [case for case in tune if _fold(case) == fold]
                     if not held:
                         continue
-                    decision = Decision(fit_all(training(held[0], fold)))
-                    matcher = Matcher(cut_down(faq) if number else faq, thresholds, decision)
+                    decision = Decision(fit_all(training(name, fold)))
+                    matcher = Matcher(faqs[number], thresholds, decision)
                     row = accuracy(held, ours(matcher))
                     inside = sum(1 for case in held if case.get("expect"))
                     totals.append((row, inside, len(held) - inside))

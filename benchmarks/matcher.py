@@ -178,17 +178,17 @@ def _accuracy_table(faq: Faq, thresholds: Thresholds, sets: dict[str, list[dict[
     # The ablation and the unaccented copy are judged on the held-out halves; with --no-heldout,
     # on the tuning halves instead.
     for source in ("real", "outsider"):
-        half = "held-out" if f"{source} held-out" in sets else "tuning"
-        held = sets.get(f"{source} {half}", [])
+        heldout = f"{source} held-out" in sets
+        held = sets.get(f"{source} held-out" if heldout else f"{source} tuning", [])
         if not held:
             continue
+        suffix = "" if heldout else " (t)"
         for label, predict in small_systems.items():
-            _print_row(f"3 alt. {source} {'' if half == 'held-out' else '(t)'}".strip(), label, accuracy(held, predict))
+            _print_row(f"3 alt. {source}{suffix}", label, accuracy(held, predict))
         # The same half typed as on a phone without a Vietnamese keyboard: lower case, no marks.
         plain = [{**case, "q": fold(str(case["q"]))} for case in held]
         for label, predict in systems.items():
-            name = f"no diacr. {source} {'' if half == 'held-out' else '(t)'}".strip()
-            _print_row(name, label, accuracy(plain, predict))
+            _print_row(f"no diacr. {source}{suffix}", label, accuracy(plain, predict))
 
 
 def _latency_table(folder: Path, thresholds: Thresholds, questions: list[str], sizes: list[int], repeat: int) -> None:

@@ -39,6 +39,11 @@ NEW_IDS = {
 MIN_ITEMS = 235
 
 
+def split_of(key: str) -> str:
+    """The fixed split rule: first byte of sha256(key) even -> tune, odd -> heldout."""
+    return "tune" if hashlib.sha256(key.encode()).digest()[0] % 2 == 0 else "heldout"
+
+
 def load() -> list[dict[str, Any]]:
     items = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     assert isinstance(items, list)
@@ -100,8 +105,7 @@ def test_both_halves_are_used_and_questions_are_unique() -> None:
 def test_the_split_follows_its_fixed_rule() -> None:
     """Decided once, by page, before any result is seen: never moved to suit a figure."""
     for item in load():
-        even = hashlib.sha256(item["source"].encode()).digest()[0] % 2 == 0
-        assert item["split"] == ("tune" if even else "heldout"), item["source"]
+        assert item["split"] == split_of(item["source"]), item["source"]
 
 
 OUTSIDER = ROOT / "tests" / "data" / "outsider_questions.yaml"
@@ -120,5 +124,4 @@ def test_outsider_questions_are_well_formed_and_split_by_their_rule() -> None:
         assert set(item) == OUTSIDER_FIELDS, item
         assert item["kind"] in KINDS and item["scope"] in SCOPES, item
         assert (item["expect"] in known) if item["scope"] == "in" else item["expect"] is None, item
-        even = hashlib.sha256(item["q"].encode()).digest()[0] % 2 == 0
-        assert item["split"] == ("tune" if even else "heldout"), item["q"]
+        assert item["split"] == split_of(item["q"]), item["q"]
